@@ -1,0 +1,116 @@
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+
+/**
+ * Migrations are frozen in time: once released, never edited. Each is typed `Kysely<any>` because it
+ * must keep working after `schema.ts` moves on. Registered statically, since bundling breaks folder scans.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const migrations: Record<string, Migration> = {
+  '2026-11-24-001-initial': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tiers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('limit_count', 'integer', (c) => c.notNull().check(sql`limit_count > 0`))
+        .addColumn('window_seconds', 'integer', (c) => c.notNull().check(sql`window_seconds > 0`))
+        .addColumn('built_in', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('api_keys')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('secret_hash', 'text', (c) => c.notNull().unique())
+        .addColumn('hint', 'text', (c) => c.notNull())
+        .addColumn('scopes', 'text', (c) => c.notNull())
+        .addColumn('tier_id', 'text', (c) => c.notNull().references('tiers.id'))
+        .addColumn('expires_at', 'integer')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('last_used_at', 'integer')
+        .addColumn('revoked_at', 'integer')
+        .addColumn('rolled_to_id', 'text', (c) => c.references('api_keys.id'))
+        .addColumn('spend_per_purchase_cents', 'integer')
+        .addColumn('spend_per_day_cents', 'integer')
+        .execute()
+
+      await db.schema
+        .createTable('request_log')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('latency_ms', 'real', (c) => c.notNull())
+        .addColumn('error_code', 'text')
+        .addColumn('source', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('request_log_at').on('request_log').column('at').execute()
+      await db.schema.createIndex('request_log_key').on('request_log').columns(['key_id', 'seq']).execute()
+
+      await db.schema
+        .createTable('usage_minute')
+        .addColumn('key_id', 'text', (c) => c.notNull())
+        .addColumn('minute', 'integer', (c) => c.notNull())
+        .addColumn('requests', 'integer', (c) => c.notNull())
+        .addColumn('errors', 'integer', (c) => c.notNull())
+        .addColumn('limited', 'integer', (c) => c.notNull())
+        .addColumn('latency_sum_ms', 'real', (c) => c.notNull())
+        .addColumn('latency_max_ms', 'real', (c) => c.notNull())
+        .addPrimaryKeyConstraint('usage_minute_pk', ['key_id', 'minute'])
+        .execute()
+
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('target_type', 'text', (c) => c.notNull())
+        .addColumn('target_id', 'text')
+        .addColumn('before_json', 'text')
+        .addColumn('after_json', 'text')
+        .execute()
+      await db.schema.createIndex('audit_log_action').on('audit_log').columns(['action', 'id']).execute()
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute()
+
+      // The built-in tiers, with ids that stay stable forever: ClawHQ's RPM tiers and Clawget's hourly ones.
+      const builtIn = [
+        ['rpm-30', '30 RPM', 30, 60],
+        ['rpm-60', '60 RPM', 60, 60],
+        ['rpm-120', '120 RPM', 120, 60],
+        ['rpm-300', '300 RPM', 300, 60],
+        ['free', 'Free', 100, 3600],
+        ['pro', 'Pro', 1000, 3600],
+      ] as const
+      await db
+        .insertInto('tiers')
+        .values(
+          builtIn.map(([id, name, limit, window]) => ({
+            id,
+            name,
+            limit_count: limit,
+            window_seconds: window,
+            built_in: 1,
+            created_at: 0,
+          })),
+        )
+        .execute()
+    },
+  },
+}
+
+export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()
+export const LATEST_SCHEMA = KNOWN_MIGRATIONS.at(-1) ?? 'none'
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+}

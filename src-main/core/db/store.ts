@@ -1,0 +1,155 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely'
+import { KNOWN_MIGRATIONS, LATEST_SCHEMA, migrationProvider } from './migrations'
+import type { Database } from './schema'
+
+export class SchemaTooNewError extends Error {
+  constructor(file: string, unknown: string[]) {
+    super(
+      `The database ${file} was written by a newer ClawHQ Local (it has migration ${unknown.join(', ')}, ` +
+        `this version knows up to ${LATEST_SCHEMA}). Upgrade ClawHQ Local, or point --data-dir at another folder.`,
+    )
+    this.name = 'SchemaTooNewError'
+  }
+}
+
+export interface OpenStoreOptions {
+  file: string
+  /** better-sqlite3 built for another ABI (Electron's), see `npm run native:electron`. */
+  nativeBinding?: string
+}
+
+type Params = readonly unknown[]
+
+/**
+ * The SQLite store: kysely builds the queries, better-sqlite3 runs them synchronously.
+ * Running synchronously makes every transaction a plain function call, so no transaction can ever
+ * be held across an `await` (RELIABILITY §5), and the request hot path pays no promise per query.
+ */
+export class Store {
+  readonly db: Kysely<Database>
+  private readonly statements = new Map<string, BetterSqlite3.Statement>()
+
+  private constructor(
+    readonly sqlite: BetterSqlite3.Database,
+    readonly file: string,
+  ) {
+    this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  }
+
+  static async open(options: OpenStoreOptions): Promise<Store> {
+    const sqlite = new BetterSqlite3(options.file, {
+      timeout: 5000,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    })
+    try {
+      sqlite.pragma('journal_mode = WAL')
+      // FULL: an acknowledged write survives power loss, not only an app crash (SPEC §3).
+      sqlite.pragma('synchronous = FULL')
+      sqlite.pragma('foreign_keys = ON')
+      const store = new Store(sqlite, options.file)
+      store.refuseNewerSchema()
+      await store.migrate()
+      return store
+    } catch (error) {
+      sqlite.close()
+      throw error
+    }
+  }
+
+  private refuseNewerSchema(): void {
+    const hasTable = this.sqlite
+      .prepare(`select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'`)
+      .get()
+    if (!hasTable) return
+    const applied = this.sqlite.prepare('select name from kysely_migration').pluck().all() as string[]
+    const unknown = applied.filter((name) => !KNOWN_MIGRATIONS.includes(name))
+    if (unknown.length > 0) throw new SchemaTooNewError(this.file, unknown)
+  }
+
+  private async migrate(): Promise<void> {
+    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest()
+    // A failed migration rolls back its own transaction; nothing already stored is deleted.
+    if (error) throw error instanceof Error ? error : new Error(String(error))
+  }
+
+  schemaVersion(): string {
+    return (
+      (this.sqlite.prepare('select max(name) from kysely_migration').pluck().get() as string | null) ?? 'none'
+    )
+  }
+
+  /** Cached prepared statement for a query's SQL text. */
+  private prepare(sqlText: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sqlText)
+    if (!statement) {
+      statement = this.sqlite.prepare(sqlText)
+      this.statements.set(sqlText, statement)
+    }
+    return statement
+  }
+
+  all<R>(query: Compilable<R>): R[] {
+    const { sql, parameters } = query.compile()
+    return this.prepare(sql).all(...(parameters as Params)) as R[]
+  }
+
+  first<R>(query: Compilable<R>): R | undefined {
+    const { sql, parameters } = query.compile()
+    return this.prepare(sql).get(...(parameters as Params)) as R | undefined
+  }
+
+  run(query: Compilable<unknown>): BetterSqlite3.RunResult {
+    const { sql, parameters } = query.compile()
+    return this.prepare(sql).run(...(parameters as Params))
+  }
+
+  private afterCommit: Array<() => void> | null = null
+  /** Bumped on every commit of this connection; with `data_version` it tells caches when to reload. */
+  localCommits = 0
+
+  /**
+   * A synchronous, immediate transaction: it takes the write lock up front, so it never fails half-way
+   * on BUSY. Called inside another transaction it joins it. Callbacks given to `onCommit` run once the
+   * outermost transaction has committed, and are dropped if it rolls back.
+   */
+  transaction<T>(work: () => T): T {
+    if (this.afterCommit) return work()
+    this.afterCommit = []
+    let callbacks: Array<() => void> = []
+    try {
+      const result = this.sqlite.transaction(work).immediate()
+      callbacks = this.afterCommit
+      this.localCommits++
+      return result
+    } finally {
+      this.afterCommit = null
+      for (const callback of callbacks) callback()
+    }
+  }
+
+  /** Runs `callback` after the current transaction commits (at once when there is none). */
+  onCommit(callback: () => void): void {
+    if (this.afterCommit) this.afterCommit.push(callback)
+    else callback()
+  }
+
+  /**
+   * `PRAGMA data_version` changes when another connection (the CLI, a second process) commits.
+   * Caches of rows read on the hot path use it to notice outside changes at the cost of one pragma.
+   */
+  dataVersion(): number {
+    this.dataVersionStatement ??= this.sqlite.prepare('pragma data_version').pluck()
+    return this.dataVersionStatement.get() as number
+  }
+  private dataVersionStatement: BetterSqlite3.Statement | undefined
+
+  /** Online backup, safe while other connections write (it restarts if they do). */
+  async backup(destination: string): Promise<void> {
+    await this.sqlite.backup(destination)
+  }
+
+  close(): void {
+    if (this.sqlite.open) this.sqlite.close()
+  }
+}

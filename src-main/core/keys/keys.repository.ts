@@ -1,0 +1,58 @@
+import type { Store } from '../db/store'
+import type { ApiKeyRow, NewApiKeyRow } from '../db/schema'
+
+export type KeyChanges = Partial<
+  Pick<
+    ApiKeyRow,
+    'name' | 'scopes' | 'tier_id' | 'expires_at' | 'revoked_at' | 'rolled_to_id' | 'spend_per_purchase_cents' | 'spend_per_day_cents'
+  >
+>
+
+export class KeysRepository {
+  constructor(private readonly store: Store) {}
+
+  list(includeRevoked: boolean): ApiKeyRow[] {
+    let query = this.store.db.selectFrom('api_keys').selectAll()
+    if (!includeRevoked) query = query.where('revoked_at', 'is', null)
+    return this.store.all(query.orderBy('created_at', 'desc').orderBy('id'))
+  }
+
+  find(id: string): ApiKeyRow | undefined {
+    return this.store.first(this.store.db.selectFrom('api_keys').selectAll().where('id', '=', id))
+  }
+
+  findByHash(secretHash: string): ApiKeyRow | undefined {
+    return this.store.first(this.store.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash))
+  }
+
+  insert(row: NewApiKeyRow): void {
+    this.store.run(this.store.db.insertInto('api_keys').values(row))
+  }
+
+  update(id: string, changes: KeyChanges): void {
+    this.store.run(this.store.db.updateTable('api_keys').set(changes).where('id', '=', id))
+  }
+
+  /** Last-used times come from the batched request log; never move one backwards. */
+  touch(id: string, at: number): void {
+    this.store.run(
+      this.store.db
+        .updateTable('api_keys')
+        .set({ last_used_at: at })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', at)])),
+    )
+  }
+
+  countActive(now: number): number {
+    return (
+      this.store.first(
+        this.store.db
+          .selectFrom('api_keys')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('revoked_at', 'is', null)
+          .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)])),
+      )?.n ?? 0
+    )
+  }
+}

@@ -1,0 +1,264 @@
+import type { KeyDto } from '../../../src-shared/dto'
+import { DEFAULT_SCOPES, type Scope } from '../../../src-shared/scopes'
+import type { AuditService, Actor } from '../audit/audit.service'
+import { toIsoOrNull, toIso, type Clock } from '../clock'
+import type { ApiKeyRow } from '../db/schema'
+import type { Store } from '../db/store'
+import { DomainError } from '../errors'
+import { newId } from '../ids'
+import { DEFAULT_TIER_ID, type TiersService } from '../tiers/tiers.service'
+import { KeysRepository, type KeyChanges } from './keys.repository'
+import { checkKeySecret, generateKeySecret, hashKeySecret, keyHint } from './secret'
+
+export interface SpendingLimitsInput {
+  perPurchase?: string | null
+  perDay?: string | null
+}
+
+export interface CreateKeyInput {
+  name: string
+  scopes?: Scope[]
+  tierId?: string
+  expiresAt?: string | null
+  spendingLimits?: SpendingLimitsInput
+}
+
+export interface UpdateKeyInput extends Partial<CreateKeyInput> {
+  id: string
+}
+
+/** What the API pipeline knows about the caller once its key checks out. */
+export interface AuthenticatedKey {
+  id: string
+  name: string
+  scopes: ReadonlySet<Scope>
+  tierId: string
+  expiresAt: number | null
+}
+
+export type AuthFailure = 'missing' | 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'expired'
+export type AuthResult = { ok: true; key: AuthenticatedKey } | { ok: false; reason: AuthFailure }
+
+export const toCents = (money: string): number => {
+  const [whole, fraction = ''] = money.split('.')
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
+}
+export const fromCents = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
+const centsOrNull = (money: string | null | undefined): number | null => (money == null ? null : toCents(money))
+const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : fromCents(cents))
+
+export function keyStatus(row: ApiKeyRow, now: number): KeyDto['status'] {
+  if (row.revoked_at !== null) return 'revoked'
+  if (row.expires_at !== null && now >= row.expires_at) return 'expired'
+  if (row.rolled_to_id !== null) return 'grace'
+  return 'active'
+}
+
+export class KeysService {
+  private readonly repo: KeysRepository
+  /** Keys by secret hash, valid while neither this connection nor another one has committed. */
+  private readonly authCache = new Map<string, ApiKeyRow>()
+  private cacheStamp = ''
+
+  constructor(
+    private readonly store: Store,
+    private readonly tiers: TiersService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {
+    this.repo = new KeysRepository(store)
+  }
+
+  toDto(row: ApiKeyRow): KeyDto {
+    return {
+      id: row.id,
+      name: row.name,
+      hint: row.hint,
+      scopes: JSON.parse(row.scopes) as Scope[],
+      tierId: row.tier_id,
+      status: keyStatus(row, this.clock.now()),
+      expiresAt: toIsoOrNull(row.expires_at),
+      createdAt: toIso(row.created_at),
+      lastUsedAt: toIsoOrNull(row.last_used_at),
+      revokedAt: toIsoOrNull(row.revoked_at),
+      rolledToId: row.rolled_to_id,
+      spendingLimits: {
+        perPurchase: moneyOrNull(row.spend_per_purchase_cents),
+        perDay: moneyOrNull(row.spend_per_day_cents),
+      },
+    }
+  }
+
+  list(includeRevoked = true): KeyDto[] {
+    return this.repo.list(includeRevoked).map((row) => this.toDto(row))
+  }
+
+  get(id: string): KeyDto {
+    return this.toDto(this.row(id))
+  }
+
+  private row(id: string): ApiKeyRow {
+    const row = this.repo.find(id)
+    if (!row) throw new DomainError('NOT_FOUND', `No API key with id ${id}.`, { id })
+    return row
+  }
+
+  private requireTier(tierId: string): void {
+    if (!this.tiers.limiterTier(tierId)) throw new DomainError('NOT_FOUND', `No rate-limit tier with id ${tierId}.`, { tierId })
+  }
+
+  private parseExpiry(expiresAt: string | null | undefined): number | null {
+    if (expiresAt == null) return null
+    const ms = Date.parse(expiresAt)
+    if (ms <= this.clock.now()) throw new DomainError('INVALID_INPUT', 'expiresAt must be in the future.', { expiresAt })
+    return ms
+  }
+
+  /** Creates a key; the secret is returned here once and never stored. */
+  create(input: CreateKeyInput, actor: Actor): { key: KeyDto; secret: string } {
+    const tierId = input.tierId ?? DEFAULT_TIER_ID
+    this.requireTier(tierId)
+    const secret = generateKeySecret()
+    const row: ApiKeyRow = {
+      id: newId('key'),
+      name: input.name,
+      secret_hash: hashKeySecret(secret),
+      hint: keyHint(secret),
+      scopes: JSON.stringify([...new Set(input.scopes ?? DEFAULT_SCOPES)]),
+      tier_id: tierId,
+      expires_at: this.parseExpiry(input.expiresAt),
+      created_at: this.clock.now(),
+      last_used_at: null,
+      revoked_at: null,
+      rolled_to_id: null,
+      spend_per_purchase_cents: centsOrNull(input.spendingLimits?.perPurchase),
+      spend_per_day_cents: centsOrNull(input.spendingLimits?.perDay),
+    }
+    const key = this.toDto(row)
+    this.store.transaction(() => {
+      this.repo.insert(row)
+      this.audit.record({ actor, action: 'key.created', targetType: 'key', targetId: row.id, after: key })
+    })
+    return { key, secret }
+  }
+
+  update(input: UpdateKeyInput, actor: Actor): KeyDto {
+    return this.store.transaction(() => {
+      const current = this.row(input.id)
+      if (current.revoked_at !== null) throw new DomainError('CONFLICT', `Key ${input.id} is revoked and cannot be changed.`)
+      if (input.tierId !== undefined) this.requireTier(input.tierId)
+      const changes: KeyChanges = {
+        ...(input.name !== undefined && { name: input.name }),
+        ...(input.scopes !== undefined && { scopes: JSON.stringify([...new Set(input.scopes)]) }),
+        ...(input.tierId !== undefined && { tier_id: input.tierId }),
+        ...(input.expiresAt !== undefined && { expires_at: this.parseExpiry(input.expiresAt) }),
+        ...(input.spendingLimits?.perPurchase !== undefined && {
+          spend_per_purchase_cents: centsOrNull(input.spendingLimits.perPurchase),
+        }),
+        ...(input.spendingLimits?.perDay !== undefined && { spend_per_day_cents: centsOrNull(input.spendingLimits.perDay) }),
+      }
+      const before = this.toDto(current)
+      this.repo.update(input.id, changes)
+      const after = this.get(input.id)
+      const action = Object.keys(changes).length === 1 && changes.tier_id !== undefined ? 'key.tier_changed' : 'key.updated'
+      this.audit.record({ actor, action, targetType: 'key', targetId: input.id, before, after })
+      return after
+    })
+  }
+
+  /** Revocation is final and takes effect on the very next request, in this process or any other. */
+  revoke(id: string, actor: Actor): KeyDto {
+    return this.store.transaction(() => {
+      const current = this.row(id)
+      if (current.revoked_at !== null) return this.toDto(current)
+      this.repo.update(id, { revoked_at: this.clock.now() })
+      const after = this.get(id)
+      this.audit.record({ actor, action: 'key.revoked', targetType: 'key', targetId: id, before: this.toDto(current), after })
+      return after
+    })
+  }
+
+  /**
+   * Issues a new secret with the same name, scopes, tier, expiry and limits. The old secret keeps
+   * working for `graceSeconds` (0 = not at all), never past its own expiry.
+   */
+  roll(id: string, graceSeconds: number, actor: Actor): { key: KeyDto; secret: string; previous: KeyDto } {
+    return this.store.transaction(() => {
+      const current = this.row(id)
+      const status = keyStatus(current, this.clock.now())
+      if (status !== 'active') throw new DomainError('CONFLICT', `Key ${id} is ${status}; only an active key can be rolled.`)
+      const now = this.clock.now()
+      const secret = generateKeySecret()
+      const next: ApiKeyRow = {
+        ...current,
+        id: newId('key'),
+        secret_hash: hashKeySecret(secret),
+        hint: keyHint(secret),
+        created_at: now,
+        last_used_at: null,
+      }
+      this.repo.insert(next)
+      const graceEnd = now + graceSeconds * 1000
+      this.repo.update(id, {
+        rolled_to_id: next.id,
+        expires_at: current.expires_at === null ? graceEnd : Math.min(current.expires_at, graceEnd),
+      })
+      const key = this.toDto(next)
+      const previous = this.get(id)
+      this.audit.record({
+        actor,
+        action: 'key.rolled',
+        targetType: 'key',
+        targetId: id,
+        before: this.toDto(current),
+        after: { previous, next: key, graceSeconds },
+      })
+      return { key, secret, previous }
+    })
+  }
+
+  countActive(): number {
+    return this.repo.countActive(this.clock.now())
+  }
+
+  /** Hot path: format and checksum first (no store), then the key by hash from a cache kept fresh. */
+  authenticate(secret: string | undefined): AuthResult {
+    if (!secret) return { ok: false, reason: 'missing' }
+    const problem = checkKeySecret(secret)
+    if (problem) return { ok: false, reason: problem }
+    const hash = hashKeySecret(secret)
+    const row = this.cachedRow(hash)
+    if (!row) return { ok: false, reason: 'unknown' }
+    const status = keyStatus(row, this.clock.now())
+    if (status === 'revoked' || status === 'expired') return { ok: false, reason: status }
+    return {
+      ok: true,
+      key: {
+        id: row.id,
+        name: row.name,
+        scopes: new Set(JSON.parse(row.scopes) as Scope[]),
+        tierId: row.tier_id,
+        expiresAt: row.expires_at,
+      },
+    }
+  }
+
+  private cachedRow(hash: string): ApiKeyRow | undefined {
+    // data_version moves when another connection (the CLI) commits; localCommits when this one does.
+    const stamp = `${this.store.dataVersion()}:${this.store.localCommits}`
+    if (stamp !== this.cacheStamp) {
+      this.authCache.clear()
+      this.cacheStamp = stamp
+    }
+    let row = this.authCache.get(hash)
+    if (!row) {
+      row = this.repo.findByHash(hash)
+      if (row) this.authCache.set(hash, row)
+    }
+    return row
+  }
+
+  touch(id: string, at: number): void {
+    this.repo.touch(id, at)
+  }
+}

@@ -1,0 +1,151 @@
+import type { RequestLogRow } from '../../../src-shared/dto'
+import { toIso, type Clock } from '../clock'
+import type { NewRequestLogRow, RequestLogRowRecord } from '../db/schema'
+import type { Store } from '../db/store'
+import type { EventBus } from '../events'
+import type { KeysService } from '../keys/keys.service'
+
+export type LoggedRequest = Omit<NewRequestLogRow, 'seq'>
+
+export interface RequestQuery {
+  limit: number
+  beforeSeq?: number
+  keyId?: string
+  statusClass?: '2xx' | '3xx' | '4xx' | '5xx' | '429'
+  pathContains?: string
+}
+
+const UNAUTHENTICATED = ''
+
+export const toRequestDto = (row: RequestLogRowRecord): RequestLogRow & { seq: number } => ({
+  seq: row.seq,
+  id: row.id,
+  at: toIso(row.at),
+  keyId: row.key_id,
+  method: row.method,
+  path: row.path,
+  status: row.status,
+  latencyMs: row.latency_ms,
+  errorCode: row.error_code,
+  source: row.source === 'playground' ? 'playground' : 'api',
+})
+
+/**
+ * The request log: rows are queued in memory and written in one transaction per batch, so a request
+ * never waits for the disk. Each flush also rolls usage up per key per minute, moves keys' last-used
+ * times, and announces the new rows to live views. `close()` flushes what is left.
+ */
+export class RequestLog {
+  private queue: LoggedRequest[] = []
+  private timer: NodeJS.Timeout | undefined
+  private readonly maxBatch = 2000
+
+  constructor(
+    private readonly store: Store,
+    private readonly keys: KeysService,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+    private readonly flushEveryMs = 200,
+  ) {}
+
+  record(request: LoggedRequest): void {
+    this.queue.push(request)
+    if (this.queue.length >= this.maxBatch) this.flush()
+    else this.timer ??= setTimeout(() => this.flush(), this.flushEveryMs)
+  }
+
+  get pending(): number {
+    return this.queue.length
+  }
+
+  flush(): void {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (this.queue.length === 0) return
+    const batch = this.queue
+    this.queue = []
+    const written = this.store.transaction(() => {
+      const rows: RequestLogRowRecord[] = []
+      for (const request of batch) {
+        const seq = Number(this.store.run(this.store.db.insertInto('request_log').values(request)).lastInsertRowid)
+        rows.push({ seq, ...request, key_id: request.key_id ?? null, error_code: request.error_code ?? null })
+      }
+      this.rollUp(batch)
+      return rows
+    })
+    if (this.events.listenerCount('requests.new') > 0) this.events.emit('requests.new', written.map(toRequestDto))
+  }
+
+  private rollUp(batch: LoggedRequest[]): void {
+    const buckets = new Map<string, { keyId: string; minute: number; requests: number; errors: number; limited: number; sum: number; max: number }>()
+    const lastUsed = new Map<string, number>()
+    for (const request of batch) {
+      const keyId = request.key_id ?? UNAUTHENTICATED
+      const minute = Math.floor(request.at / 60_000)
+      const id = `${keyId}\u0000${minute}`
+      let bucket = buckets.get(id)
+      if (!bucket) buckets.set(id, (bucket = { keyId, minute, requests: 0, errors: 0, limited: 0, sum: 0, max: 0 }))
+      bucket.requests++
+      if (request.status >= 400) bucket.errors++
+      if (request.status === 429) bucket.limited++
+      bucket.sum += request.latency_ms
+      bucket.max = Math.max(bucket.max, request.latency_ms)
+      if (request.key_id) lastUsed.set(request.key_id, Math.max(lastUsed.get(request.key_id) ?? 0, request.at))
+    }
+    for (const b of buckets.values()) {
+      this.store.run(
+        this.store.db
+          .insertInto('usage_minute')
+          .values({
+            key_id: b.keyId,
+            minute: b.minute,
+            requests: b.requests,
+            errors: b.errors,
+            limited: b.limited,
+            latency_sum_ms: b.sum,
+            latency_max_ms: b.max,
+          })
+          .onConflict((oc) =>
+            oc.columns(['key_id', 'minute']).doUpdateSet((eb) => ({
+              requests: eb('usage_minute.requests', '+', b.requests),
+              errors: eb('usage_minute.errors', '+', b.errors),
+              limited: eb('usage_minute.limited', '+', b.limited),
+              latency_sum_ms: eb('usage_minute.latency_sum_ms', '+', b.sum),
+              latency_max_ms: eb.fn('max', ['usage_minute.latency_max_ms', eb.val(b.max)]),
+            })),
+          ),
+      )
+    }
+    for (const [keyId, at] of lastUsed) this.keys.touch(keyId, at)
+  }
+
+  list(query: RequestQuery): { rows: Array<RequestLogRow & { seq: number }>; total: number } {
+    let base = this.store.db.selectFrom('request_log')
+    if (query.keyId) base = base.where('key_id', '=', query.keyId)
+    if (query.pathContains) base = base.where('path', 'like', `%${query.pathContains.replace(/[%_\\]/g, '\\$&')}%`)
+    if (query.statusClass === '429') base = base.where('status', '=', 429)
+    else if (query.statusClass) {
+      const floor = Number(query.statusClass[0]) * 100
+      base = base.where('status', '>=', floor).where('status', '<', floor + 100)
+    }
+    const total = this.store.first(base.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0
+    let page = base.selectAll()
+    if (query.beforeSeq) page = page.where('seq', '<', query.beforeSeq)
+    const rows = this.store.all(page.orderBy('seq', 'desc').limit(query.limit))
+    return { rows: rows.map(toRequestDto), total }
+  }
+
+  /** Deletes rows older than the retention period; returns how many went. */
+  prune(retentionDays: number): number {
+    const cutoff = this.clock.now() - retentionDays * 86_400_000
+    return this.store.transaction(() => {
+      const deleted = this.store.run(this.store.db.deleteFrom('request_log').where('at', '<', cutoff)).changes
+      this.store.run(this.store.db.deleteFrom('usage_minute').where('minute', '<', Math.floor(cutoff / 60_000)))
+      return deleted
+    })
+  }
+
+  close(): void {
+    this.flush()
+  }
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod'
+import { AuditEntry, KeyDto, Money, RequestLogRow, Scope, ServerStatus, Settings, TierDto } from './dto'
+
+/**
+ * The admin contract (SPEC §2): every operation the GUI, the CLI and the admin RPC can perform,
+ * declared once. Electron IPC and `POST /admin/rpc/<name>` serve the same table of handlers,
+ * and both validate input with these schemas before a handler runs.
+ */
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
+const nothing = z.object({}).strict()
+
+const keyName = z.string().trim().min(1).max(100)
+const id = z.string().min(1).max(64)
+const expiresAt = z.iso.datetime({ offset: true }).nullable()
+const spendingLimits = z.object({ perPurchase: Money.nullable(), perDay: Money.nullable() }).partial()
+/** The grace periods the GUI offers; any number of seconds up to a week is accepted. */
+export const GRACE_PRESETS = [0, 60, 15 * 60, 60 * 60, 6 * 60 * 60, 24 * 60 * 60] as const
+
+export const contract = {
+  'keys.list': method(z.object({ includeRevoked: z.boolean().default(true) }).strict(), z.array(KeyDto)),
+  'keys.create': method(
+    z
+      .object({
+        name: keyName,
+        scopes: z.array(Scope).min(1).optional(),
+        tierId: id.optional(),
+        expiresAt: expiresAt.optional(),
+        spendingLimits: spendingLimits.optional(),
+      })
+      .strict(),
+    z.object({ key: KeyDto, secret: z.string() }),
+  ),
+  'keys.update': method(
+    z
+      .object({
+        id,
+        name: keyName.optional(),
+        scopes: z.array(Scope).min(1).optional(),
+        tierId: id.optional(),
+        expiresAt: expiresAt.optional(),
+        spendingLimits: spendingLimits.optional(),
+      })
+      .strict(),
+    KeyDto,
+  ),
+  'keys.revoke': method(z.object({ id }).strict(), KeyDto),
+  'keys.roll': method(
+    z.object({ id, graceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(0) }).strict(),
+    z.object({ key: KeyDto, secret: z.string(), previous: KeyDto }),
+  ),
+  'tiers.list': method(nothing, z.array(TierDto)),
+  'tiers.create': method(
+    z
+      .object({
+        name: z.string().trim().min(1).max(60),
+        limit: z.number().int().min(1).max(1_000_000_000),
+        windowSeconds: z.number().int().min(1).max(31 * 24 * 3600),
+      })
+      .strict(),
+    TierDto,
+  ),
+  'tiers.update': method(
+    z
+      .object({
+        id,
+        name: z.string().trim().min(1).max(60).optional(),
+        limit: z.number().int().min(1).max(1_000_000_000).optional(),
+        windowSeconds: z.number().int().min(1).max(31 * 24 * 3600).optional(),
+      })
+      .strict(),
+    TierDto,
+  ),
+  'tiers.delete': method(z.object({ id }).strict(), z.object({ id: z.string(), deleted: z.literal(true) })),
+  'requests.list': method(
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).default(100),
+        beforeSeq: z.number().int().positive().optional().describe('page backwards from this row'),
+        keyId: id.optional(),
+        statusClass: z.enum(['2xx', '3xx', '4xx', '5xx', '429']).optional(),
+        pathContains: z.string().max(200).optional(),
+      })
+      .strict(),
+    z.object({ rows: z.array(RequestLogRow.extend({ seq: z.number().int() })), total: z.number().int() }),
+  ),
+  'audit.list': method(
+    z
+      .object({
+        limit: z.number().int().min(1).max(500).default(100),
+        beforeId: z.number().int().positive().optional(),
+        action: z.string().max(60).optional(),
+      })
+      .strict(),
+    z.object({ entries: z.array(AuditEntry), total: z.number().int() }),
+  ),
+  'server.status': method(nothing, ServerStatus),
+  'settings.get': method(nothing, Settings),
+  'settings.set': method(Settings.partial().strict(), Settings),
+} as const
+
+export type Contract = typeof contract
+export type MethodName = keyof Contract
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>
+export type MethodParsedInput<M extends MethodName> = z.output<Contract[M]['input']>
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[]
+
+export const isMethodName = (name: unknown): name is MethodName =>
+  typeof name === 'string' && Object.hasOwn(contract, name)
+
+/** Live streams from main to the GUI. */
+export const events = {
+  'requests.new': z.array(RequestLogRow.extend({ seq: z.number().int() })),
+  'audit.new': z.array(AuditEntry),
+} as const
+
+export type Events = typeof events
+export type EventName = keyof Events
+export type EventPayload<E extends EventName> = z.output<Events[E]>
+export const EVENT_NAMES = Object.keys(events) as EventName[]
+export const isEventName = (name: unknown): name is EventName =>
+  typeof name === 'string' && Object.hasOwn(events, name)
+
+/** The IPC channels, namespaced with a direction (STYLE §5). */
+export const IPC_INVOKE_CHANNEL = 'admin:invoke'
+export const IPC_EVENT_CHANNEL = 'admin:event'
+
+/** What the preload exposes on `window.clawhq`, and nothing more. */
+export interface ClawhqBridge {
+  invoke(method: string, input: unknown): Promise<unknown>
+  onEvent(name: string, listener: (payload: unknown) => void): () => void
+}

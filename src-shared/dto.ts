@@ -1,0 +1,90 @@
+import { z } from 'zod'
+import { SCOPES } from './scopes'
+
+/** The objects the admin contract and the API hand out. Rows never leave the main process; these do. */
+
+export const Scope = z.enum(SCOPES)
+
+const isoTime = z.iso.datetime({ offset: true })
+/** Money as a decimal string in USDT, two places ("25.00"); stored as integer cents. */
+export const Money = z.string().regex(/^\d{1,9}(\.\d{1,2})?$/, 'a decimal amount such as "25.00"')
+
+export const KeyStatus = z.enum(['active', 'grace', 'expired', 'revoked'])
+
+export const SpendingLimits = z.object({
+  perPurchase: Money.nullable(),
+  perDay: Money.nullable(),
+})
+
+export const KeyDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  hint: z.string().describe('clw_ plus the first and last four characters, e.g. clw_a1b2…o5p6'),
+  scopes: z.array(Scope),
+  tierId: z.string(),
+  status: KeyStatus,
+  expiresAt: isoTime.nullable(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime.nullable(),
+  revokedAt: isoTime.nullable(),
+  rolledToId: z.string().nullable().describe('set on a key replaced by a roll; it works until expiresAt'),
+  spendingLimits: SpendingLimits,
+})
+export type KeyDto = z.infer<typeof KeyDto>
+
+export const TierDto = z.object({
+  id: z.string(),
+  name: z.string(),
+  limit: z.number().int().positive(),
+  windowSeconds: z.number().int().positive(),
+  window: z.string().describe('the window in the short form of the 429 details: "1m", "1h", "90s"'),
+  builtIn: z.boolean(),
+  keyCount: z.number().int().nonnegative(),
+})
+export type TierDto = z.infer<typeof TierDto>
+
+export const RequestSource = z.enum(['api', 'playground'])
+
+export const RequestLogRow = z.object({
+  id: z.string(),
+  at: isoTime,
+  keyId: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  latencyMs: z.number(),
+  errorCode: z.string().nullable(),
+  source: RequestSource,
+})
+export type RequestLogRow = z.infer<typeof RequestLogRow>
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  actor: z.string().describe('gui, cli, admin-http or api:<key id>'),
+  action: z.string().describe('key.created, key.revoked, key.rolled, key.updated, tier.created …'),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+})
+export type AuditEntry = z.infer<typeof AuditEntry>
+
+export const Settings = z.object({
+  requestLogRetentionDays: z.number().int().min(1).max(3650),
+  corsOrigins: z.array(z.url()).max(50),
+  allowedHosts: z.array(z.string().min(1).max(253)).max(50),
+})
+export type Settings = z.infer<typeof Settings>
+
+export const ServerStatus = z.object({
+  version: z.string(),
+  mode: z.enum(['desktop', 'headless']),
+  apiBaseUrl: z.string(),
+  dataDir: z.string(),
+  startedAt: isoTime,
+  schemaVersion: z.string(),
+  sqliteVersion: z.string(),
+  activeKeys: z.number().int(),
+})
+export type ServerStatus = z.infer<typeof ServerStatus>
