@@ -7,6 +7,7 @@ import type { Store } from '../db/store'
 import { DomainError } from '../errors'
 import { newId } from '../ids'
 import { DEFAULT_TIER_ID, type TiersService } from '../tiers/tiers.service'
+import { StoreCache } from '../db/store-cache'
 import { KeysRepository, type KeyChanges } from './keys.repository'
 import { checkKeySecret, generateKeySecret, hashKeySecret, keyHint } from './secret'
 
@@ -37,7 +38,7 @@ export interface AuthenticatedKey {
 }
 
 export type AuthFailure = 'missing' | 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'expired'
-export type AuthResult = { ok: true; key: AuthenticatedKey } | { ok: false; reason: AuthFailure }
+export type AuthResult = { ok: true; key: AuthenticatedKey; row: ApiKeyRow } | { ok: false; reason: AuthFailure }
 
 export const toCents = (money: string): number => {
   const [whole, fraction = ''] = money.split('.')
@@ -56,9 +57,8 @@ export function keyStatus(row: ApiKeyRow, now: number): KeyDto['status'] {
 
 export class KeysService {
   private readonly repo: KeysRepository
-  /** Keys by secret hash, valid while neither this connection nor another one has committed. */
-  private readonly authCache = new Map<string, ApiKeyRow>()
-  private cacheStamp = ''
+  /** Authenticated keys by secret hash; emptied whenever any connection commits. */
+  private readonly authCache: StoreCache<{ row: ApiKeyRow; key: AuthenticatedKey }>
 
   constructor(
     private readonly store: Store,
@@ -67,6 +67,7 @@ export class KeysService {
     private readonly clock: Clock,
   ) {
     this.repo = new KeysRepository(store)
+    this.authCache = new StoreCache(store)
   }
 
   toDto(row: ApiKeyRow): KeyDto {
@@ -226,36 +227,25 @@ export class KeysService {
     if (!secret) return { ok: false, reason: 'missing' }
     const problem = checkKeySecret(secret)
     if (problem) return { ok: false, reason: problem }
-    const hash = hashKeySecret(secret)
-    const row = this.cachedRow(hash)
-    if (!row) return { ok: false, reason: 'unknown' }
-    const status = keyStatus(row, this.clock.now())
+    const found = this.authCache.get(hashKeySecret(secret), (hash) => {
+      const row = this.repo.findByHash(hash)
+      return (
+        row && {
+          row,
+          key: {
+            id: row.id,
+            name: row.name,
+            scopes: new Set(JSON.parse(row.scopes) as Scope[]),
+            tierId: row.tier_id,
+            expiresAt: row.expires_at,
+          },
+        }
+      )
+    })
+    if (!found) return { ok: false, reason: 'unknown' }
+    const status = keyStatus(found.row, this.clock.now())
     if (status === 'revoked' || status === 'expired') return { ok: false, reason: status }
-    return {
-      ok: true,
-      key: {
-        id: row.id,
-        name: row.name,
-        scopes: new Set(JSON.parse(row.scopes) as Scope[]),
-        tierId: row.tier_id,
-        expiresAt: row.expires_at,
-      },
-    }
-  }
-
-  private cachedRow(hash: string): ApiKeyRow | undefined {
-    // data_version moves when another connection (the CLI) commits; localCommits when this one does.
-    const stamp = `${this.store.dataVersion()}:${this.store.localCommits}`
-    if (stamp !== this.cacheStamp) {
-      this.authCache.clear()
-      this.cacheStamp = stamp
-    }
-    let row = this.authCache.get(hash)
-    if (!row) {
-      row = this.repo.findByHash(hash)
-      if (row) this.authCache.set(hash, row)
-    }
-    return row
+    return { ok: true, key: found.key, row: found.row }
   }
 
   touch(id: string, at: number): void {

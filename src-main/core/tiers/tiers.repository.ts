@@ -4,7 +4,7 @@ import type { TierRow } from '../db/schema'
 export class TiersRepository {
   constructor(private readonly store: Store) {}
 
-  list(): Array<TierRow & { key_count: number }> {
+  list(): Array<TierRow & { key_count: number | null }> {
     const { db } = this.store
     return this.store.all(
       db

@@ -46,7 +46,7 @@ export class TiersService {
   }
 
   list(): TierDto[] {
-    return this.repo.list().map((row) => toDto(row, row.key_count))
+    return this.repo.list().map((row) => toDto(row, row.key_count ?? 0))
   }
 
   get(id: string): TierDto {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import type { RequestLogRow } from '../../../src-shared/dto'
 import { toIso, type Clock } from '../clock'
 import type { NewRequestLogRow, RequestLogRowRecord } from '../db/schema'
@@ -122,7 +123,7 @@ export class RequestLog {
   list(query: RequestQuery): { rows: Array<RequestLogRow & { seq: number }>; total: number } {
     let base = this.store.db.selectFrom('request_log')
     if (query.keyId) base = base.where('key_id', '=', query.keyId)
-    if (query.pathContains) base = base.where('path', 'like', `%${query.pathContains.replace(/[%_\\]/g, '\\$&')}%`)
+    if (query.pathContains) base = base.where(sql<boolean>`instr(path, ${query.pathContains}) > 0`)
     if (query.statusClass === '429') base = base.where('status', '=', 429)
     else if (query.statusClass) {
       const floor = Number(query.statusClass[0]) * 100

@@ -1,0 +1,100 @@
+import { createHash, timingSafeEqual } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { EVENT_NAMES } from '../../../../src-shared/contract'
+import type { AdminErrorCode, Result } from '../../../../src-shared/errors'
+import type { EventBus } from '../../events'
+import type { Dispatch } from '../dispatch'
+
+export const ADMIN_PREFIX = '/admin'
+export const ADMIN_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+const STATUS: Record<AdminErrorCode, number> = {
+  INVALID_INPUT: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN_SENDER: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_METHOD: 404,
+  CONFLICT: 409,
+  INTERNAL_ERROR: 500,
+}
+
+const digest = (value: string) => createHash('sha256').update(value).digest()
+
+export interface HttpTransportOptions {
+  dispatch: Dispatch
+  events: EventBus
+  adminToken: string
+  /** The built GUI (out/renderer), served under /admin/ when present. */
+  rendererDir?: string
+  heartbeatMs?: number
+}
+
+/**
+ * The headless admin transport (SPEC §2): `POST /admin/rpc/<method>` and the `GET /admin/events`
+ * stream, both behind the admin token, plus the GUI itself under /admin/. Answers are `Result`s.
+ */
+export async function registerHttpTransport(app: FastifyInstance, options: HttpTransportOptions): Promise<void> {
+  const expected = digest(options.adminToken)
+  // Comparing digests keeps the comparison constant-time whatever the presented token's length.
+  const authorized = (request: FastifyRequest) => {
+    const match = /^Bearer[ \t]+(\S+)$/i.exec(request.headers.authorization ?? '')
+    return match !== null && timingSafeEqual(digest(match[1]), expected)
+  }
+  const fail = (reply: FastifyReply, code: AdminErrorCode, message: string) =>
+    reply.code(STATUS[code]).send({ ok: false, error: { code, message } } satisfies Result<never>)
+
+  await app.register(
+    async (admin) => {
+      admin.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
+        const status = error.statusCode ?? 500
+        if (status >= 500) admin.log.error({ err: error }, 'admin request failed')
+        fail(reply, status < 500 ? 'INVALID_INPUT' : 'INTERNAL_ERROR', status < 500 ? (error.message ?? 'Bad request.') : 'Internal error.')
+      })
+
+      admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true } }, async (request, reply) => {
+        if (!authorized(request)) return fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
+        const result = await options.dispatch(request.params.method, request.body ?? {}, 'admin-http')
+        return result.ok ? reply.send(result) : reply.code(STATUS[result.error.code]).send(result)
+      })
+
+      admin.get('/events', { schema: { hide: true } }, (request, reply) => {
+        if (!authorized(request)) return fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
+        reply.hijack()
+        const out = reply.raw
+        out.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+          'x-request-id': request.id,
+        })
+        out.write(': connected\n\n')
+        const unsubscribes = EVENT_NAMES.map((name) =>
+          options.events.on(name, (payload) => out.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
+        )
+        const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000)
+        request.raw.on('close', () => {
+          clearInterval(heartbeat)
+          for (const unsubscribe of unsubscribes) unsubscribe()
+        })
+      })
+
+      if (options.rendererDir && existsSync(options.rendererDir)) {
+        admin.addHook('onSend', async (_request, reply) => {
+          reply.header('content-security-policy', ADMIN_CSP)
+          reply.header('x-frame-options', 'DENY')
+          reply.header('referrer-policy', 'no-referrer')
+        })
+        await admin.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: 'index.html', wildcard: true })
+      } else {
+        admin.get('/', { schema: { hide: true } }, (_request, reply) =>
+          reply.type('text/plain').send('The admin GUI is not built: run "npm run build" and restart.'),
+        )
+      }
+    },
+    { prefix: ADMIN_PREFIX },
+  )
+}

@@ -1,0 +1,33 @@
+/**
+ * DNS-rebinding defence (RELIABILITY §6): a request is served only when its Host names this server
+ * (`127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`, or a configured name), and when it carries
+ * an Origin, only when that origin is this server itself or one the operator allowed for CORS.
+ */
+export class HostPolicy {
+  private hosts = new Set<string>()
+  private origins = new Set<string>()
+  private corsOrigins = new Set<string>()
+
+  constructor(private readonly scheme: 'http' | 'https') {}
+
+  update(port: number, extraHosts: readonly string[], corsOrigins: readonly string[]): void {
+    const names = ['127.0.0.1', 'localhost', '[::1]', ...extraHosts.map((h) => h.toLowerCase())]
+    this.hosts = new Set(names.flatMap((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? [name] : [`${name}:${port}`])))
+    this.origins = new Set([...this.hosts].map((host) => `${this.scheme}://${host}`))
+    this.corsOrigins = new Set(corsOrigins.map((origin) => origin.replace(/\/$/, '').toLowerCase()))
+  }
+
+  allowsHost(host: string | undefined): boolean {
+    return host !== undefined && this.hosts.has(host.toLowerCase())
+  }
+
+  /** Same-origin (the headless GUI) or an operator-allowed CORS origin. */
+  allowsOrigin(origin: string): boolean {
+    const normalized = origin.toLowerCase()
+    return this.origins.has(normalized) || this.corsOrigins.has(normalized)
+  }
+
+  isCorsOrigin(origin: string): boolean {
+    return this.corsOrigins.has(origin.toLowerCase())
+  }
+}

@@ -1,0 +1,68 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { toIso } from '../../clock'
+import type { AuthFailure, AuthResult, KeysService } from '../../keys/keys.service'
+import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelimit.service'
+import { ApiError } from '../envelope'
+
+const AUTH_MESSAGES: Record<AuthFailure, string> = {
+  missing: 'Missing API key: send the header "Authorization: Bearer clw_…".',
+  malformed: 'Malformed API key: expected "clw_" followed by 32 letters and digits.',
+  checksum: 'Invalid API key: its checksum does not match (mistyped or truncated?).',
+  unknown: 'Invalid API key: no such key.',
+  revoked: 'This API key has been revoked.',
+  expired: 'This API key has expired.',
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
+
+function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
+  const { tier, now } = outcome
+  const resetSeconds = Math.max(0, Math.ceil((outcome.resetAtMs - now) / 1000))
+  reply.header('x-ratelimit-limit', outcome.limit)
+  reply.header('x-ratelimit-remaining', outcome.remaining)
+  reply.header('x-ratelimit-reset', Math.ceil(outcome.resetAtMs / 1000))
+  // draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it with the seconds until more frees.
+  reply.header('ratelimit-policy', `"${tier.id}";q=${tier.limit};w=${tier.windowMs / 1000}`)
+  reply.header('ratelimit', `"${tier.id}";r=${outcome.remaining};t=${resetSeconds}`)
+}
+
+/**
+ * The API's gate, run on every route of /api/v1 before the body is read: the key (401), then its
+ * tier's limit (429, nothing consumed), then the route's scope (403).
+ */
+export function createAuthHook(keys: KeysService, rateLimits: RateLimitService) {
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const config = request.routeOptions.config
+    if (config.auth === false) return
+    const header = request.headers.authorization
+    const secret = header === undefined ? undefined : BEARER.exec(header)?.[1]
+    const result: AuthResult =
+      header !== undefined && secret === undefined ? { ok: false, reason: 'malformed' } : keys.authenticate(secret)
+    if (!result.ok) throw new ApiError(401, 'INVALID_API_KEY', AUTH_MESSAGES[result.reason])
+    request.apiKey = result.key
+    request.apiKeyRow = result.row
+
+    const outcome = rateLimits.consume(result.key.id, result.key.tierId)
+    if (!outcome) throw new ApiError(500, 'INTERNAL_ERROR', `The key's rate-limit tier ${result.key.tierId} is missing.`)
+    request.rateLimit = outcome
+    setRateLimitHeaders(reply, outcome)
+    if (!outcome.allowed) {
+      const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))
+      const resetAt = toIso(outcome.resetAtMs)
+      reply.header('retry-after', retryAfter)
+      throw new ApiError(
+        429,
+        'RATE_LIMIT_EXCEEDED',
+        `Rate limit exceeded: ${outcome.limit} requests per ${outcome.tier.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
+        { resetAt, limit: outcome.limit, window: outcome.tier.window },
+      )
+    }
+
+    if (config.scope !== undefined && !result.key.scopes.has(config.scope)) {
+      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This key lacks the scope "${config.scope}" that this operation needs.`, {
+        required: config.scope,
+        granted: [...result.key.scopes],
+      })
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { DomainError } from '../../errors'
+import { ApiError, errorEnvelope } from '../envelope'
+
+const DOMAIN_STATUS = { NOT_FOUND: 404, CONFLICT: 409, INVALID_INPUT: 400 } as const
+
+/** Turns anything thrown on a route into the SPEC §4 error envelope. A 5xx never shows its cause. */
+export function toApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error
+  if (error instanceof DomainError)
+    return new ApiError(DOMAIN_STATUS[error.code], error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_REQUEST', error.message, error.details)
+  const fastifyError = error as Partial<FastifyError>
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issues = error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }))
+    return new ApiError(400, 'INVALID_REQUEST', `Invalid ${error.validationContext ?? 'request'}: ${issues[0]?.path} ${issues[0]?.message}`, { issues })
+  }
+  const status = fastifyError.statusCode ?? 500
+  if (status === 413) return new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than the 1 MiB limit.')
+  if (status === 400 && (error instanceof SyntaxError || fastifyError.code?.startsWith('FST_ERR_CTP')))
+    return new ApiError(400, 'INVALID_JSON', `The request body is not valid JSON: ${fastifyError.message}`)
+  if (status >= 400 && status < 500) return new ApiError(status, 'INVALID_REQUEST', fastifyError.message ?? 'Bad request.')
+  return new ApiError(500, 'INTERNAL_ERROR', 'Internal server error. The details are in the server log under this request id.')
+}
+
+export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
+  const apiError = toApiError(error)
+  if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+  request.errorCode = apiError.code
+  reply.code(apiError.statusCode).send(errorEnvelope(apiError.code, apiError.message, request.id, apiError.details))
+}

@@ -1,0 +1,132 @@
+import fastifyCors from '@fastify/cors'
+import fastifySwagger from '@fastify/swagger'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { Clock } from '../clock'
+import { newId } from '../ids'
+import type { KeysService } from '../keys/keys.service'
+import type { RateLimitService } from '../ratelimit/ratelimit.service'
+import type { RequestLog } from '../usage/request-log'
+import { ApiError, errorEnvelope } from './envelope'
+import type { HostPolicy } from './host-policy'
+import { createAuthHook } from './plugins/auth'
+import { errorHandler } from './plugins/errors'
+import { healthRoutes } from './routes/health'
+import { keyRoutes } from './routes/keys'
+import { meRoutes } from './routes/me'
+import './types'
+
+export const API_PREFIX = '/api/v1'
+export const BODY_LIMIT = 1024 * 1024
+
+export interface ApiDeps {
+  keys: KeysService
+  rateLimits: RateLimitService
+  requestLog: RequestLog
+  hostPolicy: HostPolicy
+  clock: Clock
+  version: string
+  logger: FastifyBaseLogger | false
+  https?: { cert: string; key: string }
+}
+
+/**
+ * Builds the local API server without listening (STYLE §10): tests use it on a loopback port,
+ * `createCore` adds the admin transport and listens. Plugins are registered explicitly, in order.
+ */
+export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    ...(deps.https ? { https: deps.https } : {}),
+    genReqId: () => newId('req'),
+    bodyLimit: BODY_LIMIT,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    // Our request log records every API request; pino's per-request lines would only duplicate it.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>()
+
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(errorHandler)
+  app.decorateRequest('apiKey', null)
+  app.decorateRequest('apiKeyRow', null)
+  app.decorateRequest('rateLimit', null)
+  app.decorateRequest('errorCode', null)
+
+  // Every response, on every route, names its request; a foreign Host or Origin is refused first.
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    if (!deps.hostPolicy.allowsHost(request.headers.host))
+      throw new ApiError(403, 'INVALID_REQUEST', `Host "${request.headers.host ?? ''}" is not this server; add it under Settings → allowed hosts.`)
+    const origin = request.headers.origin
+    if (origin !== undefined && !deps.hostPolicy.allowsOrigin(origin))
+      throw new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`)
+  })
+  await app.register(fastifyCors, {
+    origin: (origin, callback) => callback(null, origin !== undefined && deps.hostPolicy.isCorsOrigin(origin)),
+    exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'ratelimit', 'ratelimit-policy'],
+  })
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ClawHQ Local API',
+        version: deps.version,
+        description: 'The ClawHQ and Clawget APIs, served offline by ClawHQ Local. Authenticate with "Authorization: Bearer clw_…".',
+      },
+      servers: [{ url: 'http://127.0.0.1:7420' }],
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A clw_ API key' } } },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  })
+
+  await app.register(
+    async (api) => {
+      const api_ = api.withTypeProvider<ZodTypeProvider>()
+      api_.addHook('onRequest', createAuthHook(deps.keys, deps.rateLimits))
+      api_.addHook('onResponse', async (request, reply) => {
+        const latency = reply.elapsedTime
+        deps.requestLog.record({
+          id: request.id,
+          at: Math.round(deps.clock.now() - latency),
+          key_id: request.apiKey?.id ?? null,
+          method: request.method,
+          path: request.url.length > 500 ? request.url.slice(0, 500) : request.url,
+          status: reply.statusCode,
+          latency_ms: Math.round(latency * 1000) / 1000,
+          error_code: request.errorCode,
+          source: 'api',
+        })
+      })
+      api_.setNotFoundHandler((request, reply) => {
+        request.errorCode = 'NOT_FOUND'
+        reply.code(404).send(errorEnvelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id))
+      })
+      await api_.register(healthRoutes(deps.version))
+      await api_.register(meRoutes(deps.keys))
+      await api_.register(keyRoutes(deps.keys))
+      api_.get(
+        '/openapi.json',
+        { config: { auth: false }, schema: { summary: 'This document (OpenAPI 3.1)', tags: ['meta'] } },
+        async () => app.swagger(),
+      )
+    },
+    { prefix: API_PREFIX },
+  )
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorEnvelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id))
+  })
+  return app
+}

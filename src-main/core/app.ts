@@ -1,0 +1,170 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import pino from 'pino'
+import { version } from '../../package.json'
+import type { ServerStatus } from '../../src-shared/dto'
+import { createDispatch, type Dispatch } from './admin/dispatch'
+import { createHandlers } from './admin/handlers'
+import { registerHttpTransport } from './admin/transports/http'
+import { buildApiServer, API_PREFIX } from './api/server'
+import { HostPolicy } from './api/host-policy'
+import { AuditService, type Actor } from './audit/audit.service'
+import { systemClock, toIso, type Clock } from './clock'
+import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './config'
+import { Store } from './db/store'
+import { EventBus } from './events'
+import { KeysService } from './keys/keys.service'
+import { RateLimitService } from './ratelimit/ratelimit.service'
+import { SettingsService } from './settings/settings.service'
+import { TiersService } from './tiers/tiers.service'
+import { RequestLog } from './usage/request-log'
+
+export { version }
+
+export interface CoreOptions {
+  dataDir: string
+  mode: 'desktop' | 'headless'
+  host?: string
+  port?: number
+  /** Headless: the admin token; generated when absent. */
+  adminToken?: string
+  tls?: { cert: string; key: string }
+  nativeBinding?: string
+  /** Headless: the built GUI served under /admin/. */
+  rendererDir?: string
+  clock?: Clock
+  /** Where the server log goes; default `<dataDir>/logs/clawhq.log`; false for none. */
+  logFile?: string | false
+  requestLogFlushMs?: number
+}
+
+/** The services, opened on one data directory; what the CLI's one-shot commands use. */
+export interface Services {
+  store: Store
+  clock: Clock
+  events: EventBus
+  audit: AuditService
+  tiers: TiersService
+  keys: KeysService
+  settings: SettingsService
+  requestLog: RequestLog
+  rateLimits: RateLimitService
+  close(): void
+}
+
+export async function openServices(dataDir: string, options: Pick<CoreOptions, 'clock' | 'nativeBinding' | 'requestLogFlushMs'> = {}): Promise<Services> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const store = await Store.open({ file: join(dataDir, DATABASE_FILE), nativeBinding: options.nativeBinding })
+  const clock = options.clock ?? systemClock
+  const events = new EventBus()
+  const audit = new AuditService(store, events, clock)
+  const tiers = new TiersService(store, audit, clock)
+  const keys = new KeysService(store, tiers, audit, clock)
+  const settings = new SettingsService(store, audit)
+  const requestLog = new RequestLog(store, keys, events, clock, options.requestLogFlushMs)
+  const rateLimits = new RateLimitService(store, tiers, clock)
+  return {
+    store,
+    clock,
+    events,
+    audit,
+    tiers,
+    keys,
+    settings,
+    requestLog,
+    rateLimits,
+    close() {
+      requestLog.close()
+      store.close()
+    },
+  }
+}
+
+export interface Core {
+  readonly services: Services
+  readonly events: EventBus
+  readonly api: FastifyInstance
+  readonly adminToken: string | null
+  dispatch(method: string, input: unknown, actor: Actor): Promise<import('../../src-shared/errors').Result<unknown>>
+  listen(): Promise<{ apiBaseUrl: string; adminUrl: string | null }>
+  close(): Promise<void>
+}
+
+/** Opens the store, builds the API and admin transports around one set of services. Does not listen yet. */
+export async function createCore(options: CoreOptions): Promise<Core> {
+  const host = options.host ?? DEFAULT_HOST
+  assertSafeBind(host, options.tls !== undefined)
+  const services = await openServices(options.dataDir, options)
+  const { store, clock, events, keys, tiers, audit, settings, requestLog, rateLimits } = services
+  const logger =
+    options.logFile === false
+      ? false
+      : pino(
+          {
+            level: 'info',
+            redact: { paths: ['req.headers.authorization', '*.secret', 'secret', '*.adminToken'], censor: '[redacted]' },
+          },
+          pino.destination({ dest: options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'), mkdir: true, sync: false }),
+        )
+  const hostPolicy = new HostPolicy(options.tls ? 'https' : 'http')
+  const startedAt = clock.now()
+  let apiBaseUrl = ''
+
+  const status = (): ServerStatus => ({
+    version,
+    mode: options.mode,
+    apiBaseUrl,
+    dataDir: options.dataDir,
+    startedAt: toIso(startedAt),
+    schemaVersion: store.schemaVersion(),
+    sqliteVersion: store.sqlite.prepare('select sqlite_version()').pluck().get() as string,
+    activeKeys: keys.countActive(),
+  })
+  const dispatch: Dispatch = createDispatch(
+    createHandlers({ keys, tiers, requestLog, audit, settings, status }),
+    (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
+  )
+
+  const api = await buildApiServer({ keys, rateLimits, requestLog, hostPolicy, clock, version, logger, https: options.tls })
+  const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
+  if (adminToken !== null) await registerHttpTransport(api, { dispatch, events, adminToken, rendererDir: options.rendererDir })
+
+  const retention = setInterval(() => requestLog.prune(settings.get().requestLogRetentionDays), 3_600_000)
+  retention.unref()
+  requestLog.prune(settings.get().requestLogRetentionDays)
+
+  let port = options.port ?? DEFAULT_PORT
+  const applySettings = () => {
+    const current = settings.get()
+    hostPolicy.update(port, current.allowedHosts, current.corsOrigins)
+  }
+  settings.onChange(applySettings)
+  applySettings()
+
+  return {
+    services,
+    events,
+    api,
+    adminToken,
+    dispatch,
+    async listen() {
+      await api.listen({ host, port })
+      const address = api.server.address()
+      if (address && typeof address === 'object') port = address.port
+      applySettings()
+      const scheme = options.tls ? 'https' : 'http'
+      const shownHost = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+      const origin = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
+      apiBaseUrl = `${origin}${API_PREFIX}`
+      return { apiBaseUrl, adminUrl: adminToken === null ? null : `${origin}/admin/?token=${adminToken}` }
+    },
+    async close() {
+      clearInterval(retention)
+      await api.close()
+      services.close()
+      if (logger) logger.flush()
+    },
+  }
+}

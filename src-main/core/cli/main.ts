@@ -1,0 +1,212 @@
+import { dirname, join, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { Command, Option } from 'commander'
+import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract'
+import { SCOPES, type Scope } from '../../../src-shared/scopes'
+import { createDispatch } from '../admin/dispatch'
+import { createHandlers } from '../admin/handlers'
+import { createCore, openServices, version } from '../app'
+import { toIso } from '../clock'
+import { assertSafeBind, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config'
+import { parseDuration } from './duration'
+import { selfSignedTls } from './tls'
+
+interface GlobalOptions {
+  dataDir: string
+  json?: boolean
+}
+
+class CliError extends Error {}
+
+/** Runs one admin method on the data directory through the same dispatch as the GUI, as actor `cli`. */
+async function admin<M extends MethodName>(options: GlobalOptions, method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  const services = await openServices(options.dataDir)
+  try {
+    const dispatch = createDispatch(
+      createHandlers({
+        ...services,
+        status: () => {
+          throw new Error('server.status needs a running server')
+        },
+      }),
+      (_method, error) => console.error(error),
+    )
+    const result = await dispatch(method, input, 'cli')
+    if (!result.ok) throw new CliError(result.error.message)
+    return result.value as MethodOutput<M>
+  } finally {
+    services.close()
+  }
+}
+
+function print(options: GlobalOptions, json: unknown, text: string): void {
+  console.log(options.json ? JSON.stringify(json, null, 2) : text)
+}
+
+function table(rows: Array<Record<string, unknown>>): string {
+  if (rows.length === 0) return '(none)'
+  const columns = Object.keys(rows[0])
+  const cell = (value: unknown) => (value === null || value === undefined ? '-' : Array.isArray(value) ? value.join(',') : String(value))
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column]).length)))
+  const line = (values: string[]) => values.map((value, i) => value.padEnd(widths[i])).join('  ').trimEnd()
+  return [line(columns.map((c) => c.toUpperCase())), ...rows.map((row) => line(columns.map((c) => cell(row[c]))))].join('\n')
+}
+
+function parseScopes(text: string): Scope[] {
+  const scopes = text.split(',').map((s) => s.trim()).filter(Boolean)
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s))
+  if (unknown.length) throw new CliError(`Unknown scope(s): ${unknown.join(', ')}. Known: ${SCOPES.join(', ')}.`)
+  return scopes as Scope[]
+}
+
+const rendererDir = () => resolve(dirname(fileURLToPath(import.meta.url)), '../renderer')
+
+export function buildCli(): Command {
+  const program = new Command('clawhq-local')
+    .description('ClawHQ Local: the local API server for agent platforms, and its admin commands.')
+    .version(version)
+    .showHelpAfterError()
+  const globals = (command: Command) =>
+    command
+      .addOption(new Option('--data-dir <dir>', 'data directory').default(defaultDataDir(), '$CLAWHQ_DATA_DIR or ~/.clawhq-local'))
+      .option('--json', 'machine-readable output')
+  const opts = (command: Command) => command.optsWithGlobals<GlobalOptions>()
+
+  globals(program.command('serve'))
+    .description('run the API server and the admin GUI headless')
+    .option('--host <host>', 'bind address', DEFAULT_HOST)
+    .option('--port <port>', 'port', (v) => Number.parseInt(v, 10), DEFAULT_PORT)
+    .option('--admin-token <token>', 'admin token (default: a new random one each start)')
+    .option('--tls', 'serve HTTPS with a self-signed certificate kept in the data directory')
+    .option('--cert <file>', 'TLS certificate (PEM)')
+    .option('--key <file>', 'TLS private key (PEM)')
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { host: string; port: number; adminToken?: string; tls?: boolean; cert?: string; key?: string }
+      if ((o.cert === undefined) !== (o.key === undefined)) throw new CliError('--cert and --key go together.')
+      const tls = o.cert && o.key ? { cert: readFileSync(o.cert, 'utf8'), key: readFileSync(o.key, 'utf8') } : o.tls ? await selfSignedTls(o.dataDir, o.host) : undefined
+      assertSafeBind(o.host, tls !== undefined)
+      const core = await createCore({ dataDir: o.dataDir, mode: 'headless', host: o.host, port: o.port, adminToken: o.adminToken, tls, rendererDir: rendererDir() })
+      const { apiBaseUrl, adminUrl } = await core.listen()
+      print(o, { apiBaseUrl, adminUrl, dataDir: o.dataDir, version }, `ClawHQ Local ${version} (headless), data in ${o.dataDir}\nAPI:   ${apiBaseUrl}\nAdmin: ${adminUrl}`)
+      let stopping = false
+      const stop = (signal: string) => {
+        if (stopping) return
+        stopping = true
+        console.error(`${signal}: stopping, flushing the request log…`)
+        core.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            console.error(error)
+            process.exit(1)
+          },
+        )
+      }
+      process.on('SIGINT', () => stop('SIGINT'))
+      process.on('SIGTERM', () => stop('SIGTERM'))
+    })
+
+  const keys = program.command('keys').description('manage API keys')
+  globals(keys.command('create'))
+    .description('create a key; its secret is printed once')
+    .requiredOption('--name <name>', 'what the key is for')
+    .option('--tier <id>', 'rate-limit tier id (see "tiers list")', 'rpm-60')
+    .option('--scopes <list>', `comma-separated scopes (${SCOPES.join(', ')})`)
+    .option('--expires <duration>', 'expire after e.g. 30d, 12h')
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { name: string; tier: string; scopes?: string; expires?: string }
+      const created = await admin(o, 'keys.create', {
+        name: o.name,
+        tierId: o.tier,
+        ...(o.scopes !== undefined && { scopes: parseScopes(o.scopes) }),
+        ...(o.expires !== undefined && { expiresAt: toIso(Date.now() + parseDuration(o.expires) * 1000) }),
+      })
+      const { key } = created
+      print(
+        o,
+        { id: key.id, name: key.name, key: created.secret, hint: key.hint, tier: key.tierId, scopes: key.scopes, expiresAt: key.expiresAt },
+        `Created ${key.id} (${key.name}), tier ${key.tierId}, scopes ${key.scopes.join(',')}\n\n  ${created.secret}\n\nCopy it now: it is not stored and will not be shown again.`,
+      )
+    })
+  globals(keys.command('list'))
+    .description('list keys')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const list = await admin(o, 'keys.list', {})
+      print(o, list, table(list.map((k) => ({ id: k.id, name: k.name, hint: k.hint, tier: k.tierId, status: k.status, lastUsed: k.lastUsedAt, expires: k.expiresAt }))))
+    })
+  globals(keys.command('revoke <id>'))
+    .description('revoke a key, at once and for good')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command)
+      const key = await admin(o, 'keys.revoke', { id })
+      print(o, key, `Revoked ${key.id} (${key.name}).`)
+    })
+  globals(keys.command('roll <id>'))
+    .description('issue a new secret; the old one keeps working for the grace period')
+    .option('--grace <duration>', 'how long the old secret keeps working (e.g. 15m, 1h)', '0')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command) as GlobalOptions & { grace: string }
+      const rolled = await admin(o, 'keys.roll', { id, graceSeconds: parseDuration(o.grace) })
+      print(
+        o,
+        { id: rolled.key.id, key: rolled.secret, hint: rolled.key.hint, previous: rolled.previous },
+        `Rolled ${id} → ${rolled.key.id}; the old secret works until ${rolled.previous.expiresAt}.\n\n  ${rolled.secret}\n\nCopy it now: it will not be shown again.`,
+      )
+    })
+
+  const tiers = program.command('tiers').description('manage rate-limit tiers')
+  globals(tiers.command('list'))
+    .description('list tiers')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const list = await admin(o, 'tiers.list', {})
+      print(o, list, table(list.map((t) => ({ id: t.id, name: t.name, limit: t.limit, window: t.window, builtIn: t.builtIn, keys: t.keyCount }))))
+    })
+  globals(tiers.command('create'))
+    .description('add a custom tier')
+    .requiredOption('--name <name>', 'tier name')
+    .requiredOption('--limit <n>', 'requests per window', (v) => Number.parseInt(v, 10))
+    .requiredOption('--window <seconds>', 'window length in seconds (or 1m, 1h …)', (v) => parseDuration(v))
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { name: string; limit: number; window: number }
+      const tier = await admin(o, 'tiers.create', { name: o.name, limit: o.limit, windowSeconds: o.window })
+      print(o, tier, `Created tier ${tier.id}: ${tier.limit} requests per ${tier.window}.`)
+    })
+
+  globals(program.command('audit'))
+    .description('show the audit log, newest first')
+    .option('--limit <n>', 'entries', (v) => Number.parseInt(v, 10), 50)
+    .option('--action <action>', 'only this action, e.g. key.revoked')
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { limit: number; action?: string }
+      const { entries } = await admin(o, 'audit.list', { limit: o.limit, ...(o.action && { action: o.action }) })
+      print(o, entries, table(entries.map((e) => ({ id: e.id, at: e.at, actor: e.actor, action: e.action, target: e.targetId }))))
+    })
+
+  globals(program.command('backup <file>'))
+    .description('online backup of the database, safe while the server runs')
+    .action(async (file: string, _o, command: Command) => {
+      const o = opts(command)
+      const services = await openServices(o.dataDir)
+      try {
+        await services.store.backup(resolve(file))
+      } finally {
+        services.close()
+      }
+      print(o, { file: resolve(file) }, `Backed up ${join(o.dataDir, 'clawhq.db')} to ${resolve(file)}.`)
+    })
+
+  return program
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv)
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`)
+    process.exitCode = 1
+  }
+}
+
+// The built CLI runs when it is the entry point (bin/clawhq-local.js imports it and calls runCli).

@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
+import { join } from 'node:path'
+import selfsigned from 'selfsigned'
+
+/** A self-signed certificate for LAN mode, made once per data directory and reused. */
+export async function selfSignedTls(dataDir: string, host: string): Promise<{ cert: string; key: string }> {
+  const dir = join(dataDir, 'tls')
+  const certFile = join(dir, 'cert.pem')
+  const keyFile = join(dir, 'key.pem')
+  if (!existsSync(certFile) || !existsSync(keyFile)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const notAfter = new Date()
+    notAfter.setFullYear(notAfter.getFullYear() + 2)
+    const isIp = /^[\d.]+$|:/.test(host)
+    const pems = await selfsigned.generate([{ name: 'commonName', value: 'ClawHQ Local' }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notAfterDate: notAfter,
+      extensions: [
+        {
+          name: 'subjectAltName',
+          altNames: [
+            { type: 2 as const, value: 'localhost' },
+            { type: 2 as const, value: hostname() },
+            { type: 7 as const, ip: '127.0.0.1' },
+            ...(isIp && host !== '0.0.0.0' && host !== '::' ? [{ type: 7 as const, ip: host }] : [{ type: 2 as const, value: host }]),
+          ],
+        },
+      ],
+    })
+    writeFileSync(certFile, pems.cert, { mode: 0o600 })
+    writeFileSync(keyFile, pems.private, { mode: 0o600 })
+  }
+  return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') }
+}

@@ -1,0 +1,27 @@
+import type { Store } from './store'
+
+/**
+ * A read-through cache of rows for the request hot path. It empties itself whenever the database
+ * changed: `data_version` moves when another connection (the CLI, another process) commits, and
+ * `localCommits` when this one does. So a revocation by the CLI is seen on the very next request.
+ */
+export class StoreCache<V> {
+  private readonly entries = new Map<string, V>()
+  private stamp = ''
+
+  constructor(private readonly store: Store) {}
+
+  get(key: string, load: (key: string) => V | undefined): V | undefined {
+    const stamp = `${this.store.dataVersion()}:${this.store.localCommits}`
+    if (stamp !== this.stamp) {
+      this.entries.clear()
+      this.stamp = stamp
+    }
+    let value = this.entries.get(key)
+    if (value === undefined) {
+      value = load(key)
+      if (value !== undefined) this.entries.set(key, value)
+    }
+    return value
+  }
+}

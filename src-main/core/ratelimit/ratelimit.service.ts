@@ -1,0 +1,38 @@
+import type { Clock } from '../clock'
+import type { Store } from '../db/store'
+import { StoreCache } from '../db/store-cache'
+import type { RateLimitTier, TiersService } from '../tiers/tiers.service'
+import { SlidingLogLimiter, type LimitDecision } from './sliding-log'
+
+export interface RateLimitOutcome extends LimitDecision {
+  tier: RateLimitTier
+  now: number
+}
+
+/** Applies each key's tier through the exact sliding-log limiter. */
+export class RateLimitService {
+  private readonly limiter = new SlidingLogLimiter()
+  private readonly tierCache: StoreCache<RateLimitTier>
+  private sweeps = 0
+
+  constructor(
+    store: Store,
+    private readonly tiers: TiersService,
+    private readonly clock: Clock,
+  ) {
+    this.tierCache = new StoreCache(store)
+  }
+
+  tier(tierId: string): RateLimitTier | undefined {
+    return this.tierCache.get(tierId, (id) => this.tiers.limiterTier(id))
+  }
+
+  /** Decides for one request of `keyId`; an accepted request takes a slot, a refused one takes none. */
+  consume(keyId: string, tierId: string): RateLimitOutcome | undefined {
+    const tier = this.tier(tierId)
+    if (!tier) return undefined
+    const now = this.clock.now()
+    if (++this.sweeps % 10_000 === 0) this.limiter.sweep(now, (id) => this.tier(id)?.windowMs)
+    return { ...this.limiter.consume(keyId, tier, now), tier, now }
+  }
+}
