@@ -209,4 +209,5 @@ export async function runCli(argv: string[]): Promise<void> {
   }
 }
 
-// The built CLI runs when it is the entry point (bin/clawhq-local.js imports it and calls runCli).
+/** For tools and tests that drive the store directly through the built bundle (the crash test's writer). */
+export { openServices }
