@@ -106,7 +106,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
             level: 'info',
             redact: { paths: ['req.headers.authorization', '*.secret', 'secret', '*.adminToken'], censor: '[redacted]' },
           },
-          pino.destination({ dest: options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'), mkdir: true, sync: false }),
+          // Synchronous: the log holds errors and lifecycle lines only (requests go to the request log), and
+          // an error line must not be lost to a crash that follows it.
+          pino.destination({ dest: options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'), mkdir: true, sync: true }),
         )
   const hostPolicy = new HostPolicy(options.tls ? 'https' : 'http')
   const startedAt = clock.now()
@@ -164,7 +166,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       clearInterval(retention)
       await api.close()
       services.close()
-      if (logger) logger.flush()
     },
   }
 }
