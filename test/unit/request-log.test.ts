@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { openServices, type Services } from '../../src-main/core/app'
+import { ManualClock } from '../../src-main/core/clock'
+import { tempDir } from '../helpers/core'
+
+let services: Services
+afterEach(() => services?.close())
+
+const T0 = Date.UTC(2026, 0, 1, 12, 0, 0)
+const request = (at: number, keyId: string | null, status: number, latency = 2) => ({
+  id: `req_${at}_${Math.random()}`,
+  at,
+  key_id: keyId,
+  method: 'GET',
+  path: '/api/v1/me',
+  status,
+  latency_ms: latency,
+  error_code: status >= 400 ? 'X' : null,
+  source: 'api',
+})
+
+describe('RequestLog', () => {
+  it('writes queued rows in one batch, rolls usage up per key per minute and moves last-used', async () => {
+    const clock = new ManualClock(T0)
+    services = await openServices(tempDir(), { clock, requestLogFlushMs: 10_000 })
+    const { key } = services.keys.create({ name: 'k' }, 'cli')
+    const seen: number[] = []
+    services.events.on('requests.new', (rows) => seen.push(rows.length))
+    services.requestLog.record(request(T0 + 1000, key.id, 200, 1))
+    services.requestLog.record(request(T0 + 2000, key.id, 429, 3))
+    services.requestLog.record(request(T0 + 61_000, key.id, 500, 5))
+    services.requestLog.record(request(T0 + 3000, null, 401))
+    expect(services.requestLog.list({ limit: 10 }).total).toBe(0) // still queued: no request waited for the disk
+    services.requestLog.flush()
+
+    expect(seen).toEqual([4])
+    const { rows, total } = services.requestLog.list({ limit: 10 })
+    expect(total).toBe(4)
+    expect(rows[0].seq).toBeGreaterThan(rows[1].seq)
+    const usage = services.store.all(services.store.db.selectFrom('usage_minute').selectAll().orderBy('key_id').orderBy('minute'))
+    expect(usage).toEqual([
+      { key_id: '', minute: T0 / 60_000, requests: 1, errors: 1, limited: 0, latency_sum_ms: 2, latency_max_ms: 2 },
+      { key_id: key.id, minute: T0 / 60_000, requests: 2, errors: 1, limited: 1, latency_sum_ms: 4, latency_max_ms: 3 },
+      { key_id: key.id, minute: T0 / 60_000 + 1, requests: 1, errors: 1, limited: 0, latency_sum_ms: 5, latency_max_ms: 5 },
+    ])
+    expect(services.keys.get(key.id).lastUsedAt).toBe(new Date(T0 + 61_000).toISOString())
+  })
+
+  it('filters by key, status class and path, and pages backwards', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 10_000 })
+    for (let i = 0; i < 30; i++) services.requestLog.record({ ...request(T0 + i, i % 2 ? 'key_a' : null, i % 3 ? 200 : 429), path: `/api/v1/p${i}` })
+    services.requestLog.flush()
+    expect(services.requestLog.list({ limit: 100, keyId: 'key_a' }).total).toBe(15)
+    expect(services.requestLog.list({ limit: 100, statusClass: '429' }).total).toBe(10)
+    expect(services.requestLog.list({ limit: 100, statusClass: '4xx' }).total).toBe(10)
+    expect(services.requestLog.list({ limit: 100, pathContains: 'p2' }).total).toBe(11) // p2, p20…p29
+    expect(services.requestLog.list({ limit: 100, pathContains: '%' }).total).toBe(0)
+    const first = services.requestLog.list({ limit: 10 })
+    const second = services.requestLog.list({ limit: 10, beforeSeq: first.rows.at(-1)!.seq })
+    expect(second.rows[0].seq).toBe(first.rows.at(-1)!.seq - 1)
+  })
+
+  it('prunes rows and usage older than the retention period', async () => {
+    const clock = new ManualClock(T0 + 40 * 86_400_000)
+    services = await openServices(tempDir(), { clock })
+    services.requestLog.record(request(T0, null, 200))
+    services.requestLog.record(request(T0 + 39 * 86_400_000, null, 200))
+    services.requestLog.flush()
+    expect(services.requestLog.prune(30)).toBe(1)
+    expect(services.requestLog.list({ limit: 10 }).total).toBe(1)
+  })
+
+  it('writes on its own after the flush interval', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 20 })
+    services.requestLog.record(request(T0, null, 200))
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(services.requestLog.pending).toBe(0)
+    expect(services.requestLog.list({ limit: 1 }).total).toBe(1)
+  })
+})
