@@ -1,0 +1,79 @@
+import { MantineProvider } from '@mantine/core'
+import { Notifications } from '@mantine/notifications'
+import { useEffect, useState } from 'react'
+import type { Connection } from './api'
+import { Layout } from './components/Layout'
+import { NoAccessScreen } from './components/NoAccessScreen'
+import { showNotice } from './components/notify'
+import { AuditPage } from './pages/audit/AuditPage'
+import { KeysPage } from './pages/keys/KeysPage'
+import { RequestsPage } from './pages/requests/RequestsPage'
+import { TiersPage } from './pages/tiers/TiersPage'
+import { useRoute, type Route } from './router'
+import { AdminStoreContext, createAdminStore, useAdmin, type AdminStore, type ColorScheme } from './store'
+import { theme } from './theme'
+
+const PAGES: Record<Route, () => React.JSX.Element> = {
+  keys: KeysPage,
+  tiers: TiersPage,
+  requests: RequestsPage,
+  audit: AuditPage,
+}
+
+function Admin() {
+  const route = useRoute()
+  const startSession = useAdmin((s) => s.startSession)
+  const unauthorized = useAdmin((s) => s.unauthorized)
+  useEffect(() => startSession(), [startSession])
+  useEffect(() => {
+    document.title = `${route[0].toUpperCase()}${route.slice(1)} · ClawHQ Local`
+  }, [route])
+
+  if (unauthorized) return <NoAccessScreen reason="unauthorized" />
+  const Page = PAGES[route]
+  return (
+    <Layout route={route}>
+      <Page />
+    </Layout>
+  )
+}
+
+function Themed({ scheme, children }: { scheme: ColorScheme; children: React.ReactNode }) {
+  return (
+    <MantineProvider theme={theme} forceColorScheme={scheme}>
+      <Notifications position="top-right" />
+      {children}
+    </MantineProvider>
+  )
+}
+
+function StoreBoundApp() {
+  const scheme = useAdmin((s) => s.colorScheme)
+  return (
+    <Themed scheme={scheme}>
+      <Admin />
+    </Themed>
+  )
+}
+
+const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false
+
+export function App({ connection }: { connection: Connection }) {
+  const [store] = useState<AdminStore | null>(() =>
+    connection.status === 'ready'
+      ? createAdminStore({ client: connection.client, notify: showNotice, storage: localStorage, prefersDark: prefersDark() })
+      : null,
+  )
+  if (!store) {
+    return (
+      <Themed scheme={prefersDark() ? 'dark' : 'light'}>
+        <NoAccessScreen reason="no-token" />
+      </Themed>
+    )
+  }
+  return (
+    <AdminStoreContext.Provider value={store}>
+      <StoreBoundApp />
+    </AdminStoreContext.Provider>
+  )
+}

@@ -1,0 +1,46 @@
+import {
+  contract,
+  events,
+  type EventName,
+  type EventPayload,
+  type MethodInput,
+  type MethodName,
+  type MethodOutput,
+} from '../../src-shared/contract'
+import { AdminError, unwrapResult } from './errors'
+import type { Transport } from './transport'
+
+/** The one way the GUI talks to the core, whichever transport carries it. */
+export interface AdminClient {
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
+  on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
+}
+
+/**
+ * Types vanish at the boundary, so the client checks what comes back against the contract's
+ * output schemas: a core that drifted from the contract fails here, loudly, not deep in a page.
+ */
+export function createClient(transport: Transport): AdminClient {
+  return {
+    async invoke(method, input) {
+      const value = unwrapResult(await transport.invoke(method, input), method)
+      const parsed = contract[method].output.safeParse(value)
+      if (!parsed.success) {
+        throw new AdminError({
+          code: 'INTERNAL_ERROR',
+          message: `${method}: the reply does not match the contract`,
+          details: parsed.error.issues,
+        })
+      }
+      return parsed.data as MethodOutput<typeof method>
+    },
+
+    on(name, listener) {
+      return transport.subscribe(name, (payload) => {
+        const parsed = events[name].safeParse(payload)
+        if (parsed.success) listener(parsed.data as EventPayload<typeof name>)
+        else console.warn(`admin event ${name} does not match the contract`, parsed.error.issues)
+      })
+    },
+  }
+}

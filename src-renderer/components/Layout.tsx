@@ -1,0 +1,84 @@
+import { ActionIcon, AppShell, Badge, Burger, Code, Group, NavLink, Text, Title, Tooltip } from '@mantine/core'
+import { useDisclosure } from '@mantine/hooks'
+import type { ReactNode } from 'react'
+import { hrefFor, type Route } from '../router'
+import { useAdmin } from '../store'
+import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, ShieldIcon, SunIcon } from './icons'
+
+const NAV: { route: Route; label: string; icon: ReactNode }[] = [
+  { route: 'keys', label: 'API keys', icon: <KeyIcon /> },
+  { route: 'tiers', label: 'Rate-limit tiers', icon: <GaugeIcon /> },
+  { route: 'requests', label: 'Request log', icon: <ListIcon /> },
+  { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
+]
+
+function ServerBadge() {
+  const status = useAdmin((s) => s.serverStatus)
+  if (!status) return null
+  return (
+    <Group gap="xs" visibleFrom="sm" data-testid="server-status">
+      <Badge variant="light" color={status.mode === 'headless' ? 'grape' : 'blue'}>
+        {status.mode}
+      </Badge>
+      <Tooltip label={`Version ${status.version}, data in ${status.dataDir}`} withArrow>
+        <Code tabIndex={0} aria-label={`API base URL ${status.apiBaseUrl}`}>
+          {status.apiBaseUrl}
+        </Code>
+      </Tooltip>
+    </Group>
+  )
+}
+
+function ThemeToggle() {
+  const scheme = useAdmin((s) => s.colorScheme)
+  const toggle = useAdmin((s) => s.toggleColorScheme)
+  const label = scheme === 'dark' ? 'Switch to the light theme' : 'Switch to the dark theme'
+  return (
+    <Tooltip label={label} withArrow>
+      <ActionIcon variant="default" size="lg" onClick={toggle} aria-label={label} data-testid="toggle-theme">
+        {scheme === 'dark' ? <SunIcon /> : <MoonIcon />}
+      </ActionIcon>
+    </Tooltip>
+  )
+}
+
+export function Layout({ route, children }: { route: Route; children: ReactNode }) {
+  const [opened, { toggle, close }] = useDisclosure()
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <KeyIcon size={22} />
+            <Title order={1} size="h4">
+              ClawHQ Local
+            </Title>
+            <Text size="sm" c="dimmed" visibleFrom="md">
+              admin
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap">
+            <ServerBadge />
+            <ThemeToggle />
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" aria-label="Pages">
+        {NAV.map((item) => (
+          <NavLink
+            key={item.route}
+            href={hrefFor(item.route)}
+            label={item.label}
+            leftSection={item.icon}
+            active={item.route === route}
+            aria-current={item.route === route ? 'page' : undefined}
+            onClick={close}
+            data-testid={`nav-${item.route}`}
+          />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  )
+}

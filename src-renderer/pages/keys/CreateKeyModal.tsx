@@ -1,0 +1,180 @@
+import { Alert, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core'
+import { useState, type FormEvent } from 'react'
+import type { MethodOutput } from '../../../src-shared/contract'
+import { DEFAULT_SCOPES, SCOPES, type Scope } from '../../../src-shared/scopes'
+import { formatSeconds } from '../../components/format'
+import { useAdmin } from '../../store'
+
+const DEFAULT_TIER_ID = 'rpm-60'
+const EXPIRY_CHOICES = [
+  { value: 'never', label: 'Never' },
+  { value: '7', label: '7 days' },
+  { value: '30', label: '30 days' },
+  { value: '90', label: '90 days' },
+]
+const MONEY = /^\d{1,9}(\.\d{1,2})?$/
+
+const SCOPE_HELP: Record<Scope, string> = {
+  'listings:read': 'browse and search listings',
+  'listings:write': 'create, update and delete own listings',
+  'souls:read': 'read soul profiles',
+  purchases: 'buy listings from the wallet',
+  'activity:read': 'purchase history and stats',
+  webhooks: 'manage webhook endpoints',
+  chat: 'talk to agents',
+  keys: 'manage API keys (powerful)',
+}
+
+export function expiresAtFor(choice: string, now = Date.now()): string | null {
+  if (choice === 'never') return null
+  return new Date(now + Number(choice) * 86_400_000).toISOString()
+}
+
+interface Props {
+  opened: boolean
+  onClose: () => void
+  onCreated: (created: MethodOutput<'keys.create'>) => void
+}
+
+export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
+  const tiers = useAdmin((s) => s.tiers)
+  const createKey = useAdmin((s) => s.createKey)
+  const reportError = useAdmin((s) => s.reportError)
+
+  const [name, setName] = useState('')
+  const [scopes, setScopes] = useState<string[]>([...DEFAULT_SCOPES])
+  const [tierId, setTierId] = useState<string | null>(null)
+  const [expiry, setExpiry] = useState('never')
+  const [perPurchase, setPerPurchase] = useState('')
+  const [perDay, setPerDay] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<string | null>(null)
+
+  const defaultTier = tiers.find((tier) => tier.id === DEFAULT_TIER_ID)?.id ?? tiers[0]?.id ?? null
+  const chosenTier = tierId ?? defaultTier
+  const nameError = name.length > 100 ? 'At most 100 characters' : null
+  const moneyError = (value: string) => (value && !MONEY.test(value) ? 'An amount such as 25.00' : null)
+  const invalid = !name.trim() || !!nameError || scopes.length === 0 || !!moneyError(perPurchase) || !!moneyError(perDay)
+
+  const reset = () => {
+    setName('')
+    setScopes([...DEFAULT_SCOPES])
+    setTierId(null)
+    setExpiry('never')
+    setPerPurchase('')
+    setPerDay('')
+    setFailure(null)
+  }
+  const close = () => {
+    if (busy) return
+    reset()
+    onClose()
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (invalid) return
+    setBusy(true)
+    setFailure(null)
+    try {
+      const created = await createKey({
+        name: name.trim(),
+        scopes: scopes as Scope[],
+        tierId: chosenTier ?? undefined,
+        expiresAt: expiresAtFor(expiry),
+        spendingLimits: perPurchase || perDay ? { perPurchase: perPurchase || null, perDay: perDay || null } : undefined,
+      })
+      reset()
+      onCreated(created)
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error))
+      reportError(error, 'The key was not created')
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <Modal opened={opened} onClose={close} title="Create an API key" size="lg" centered>
+      <form onSubmit={submit} aria-label="Create an API key">
+        <Stack>
+          <TextInput
+            label="Name"
+            description="What uses this key, e.g. “billing agent” or “CI”"
+            placeholder="my-agent"
+            required
+            data-autofocus
+            value={name}
+            error={nameError}
+            onChange={(event) => setName(event.currentTarget.value)}
+            data-testid="key-name-input"
+          />
+          <Checkbox.Group
+            label="Scopes"
+            description="What the key may call; a call outside them gets 403 INSUFFICIENT_PERMISSIONS"
+            value={scopes}
+            onChange={setScopes}
+            error={scopes.length === 0 ? 'Pick at least one scope' : null}
+          >
+            <SimpleGrid cols={2} mt="xs" spacing="xs">
+              {SCOPES.map((scope) => (
+                <Checkbox
+                  key={scope}
+                  value={scope}
+                  label={<Text size="sm" ff="monospace">{scope}</Text>}
+                  description={SCOPE_HELP[scope]}
+                  data-testid={`scope-${scope}`}
+                />
+              ))}
+            </SimpleGrid>
+          </Checkbox.Group>
+          <Select
+            label="Rate-limit tier"
+            data={tiers.map((tier) => ({ value: tier.id, label: `${tier.name} (${tier.limit} per ${formatSeconds(tier.windowSeconds)})` }))}
+            value={chosenTier}
+            onChange={setTierId}
+            allowDeselect={false}
+            data-testid="key-tier-select"
+          />
+          <Stack gap={4}>
+            <Text size="sm" fw={500} id="expiry-label">
+              Expires
+            </Text>
+            <SegmentedControl aria-labelledby="expiry-label" data={EXPIRY_CHOICES} value={expiry} onChange={setExpiry} />
+          </Stack>
+          <Group grow align="flex-start">
+            <TextInput
+              label="Spending limit per purchase"
+              description="USDT, empty for none"
+              placeholder="25.00"
+              value={perPurchase}
+              error={moneyError(perPurchase)}
+              onChange={(event) => setPerPurchase(event.currentTarget.value.trim())}
+            />
+            <TextInput
+              label="Spending limit per day"
+              description="USDT, empty for none"
+              placeholder="100.00"
+              value={perDay}
+              error={moneyError(perDay)}
+              onChange={(event) => setPerDay(event.currentTarget.value.trim())}
+            />
+          </Group>
+          {failure && (
+            <Alert color="red" title="Not created">
+              {failure}
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close} disabled={busy}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={invalid} data-testid="create-key-submit">
+              Create key
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  )
+}

@@ -1,0 +1,51 @@
+import type { ServerStatus } from '../../src-shared/dto'
+import type { SliceCreator } from './types'
+
+export interface ServerSlice {
+  serverStatus: ServerStatus | null
+  loadServerStatus(): Promise<void>
+  /**
+   * Loads what every page shows and follows the live events. Changes made elsewhere (the CLI,
+   * another admin tab) arrive as audit entries, so those refresh the keys and tiers.
+   * Returns the function that stops following.
+   */
+  startSession(): () => void
+}
+
+export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set, get) => ({
+  serverStatus: null,
+
+  async loadServerStatus() {
+    try {
+      set({ serverStatus: await client.invoke('server.status', {}) })
+    } catch (error) {
+      get().reportError(error, 'Could not read the server status')
+    }
+  },
+
+  startSession() {
+    void get().loadServerStatus()
+    void get().loadTiers()
+    void get().loadKeys()
+
+    let refreshTimer: ReturnType<typeof setTimeout> | null = null
+    const refreshKeysAndTiers = () => {
+      refreshTimer ??= setTimeout(() => {
+        refreshTimer = null
+        void get().loadKeys()
+        void get().loadTiers()
+      }, 250)
+    }
+
+    const stopRequests = client.on('requests.new', (rows) => get().receiveRequests(rows))
+    const stopAudit = client.on('audit.new', (entries) => {
+      get().receiveAudit(entries)
+      if (entries.some((entry) => /^(key|tier)\./.test(entry.action))) refreshKeysAndTiers()
+    })
+    return () => {
+      stopRequests()
+      stopAudit()
+      if (refreshTimer) clearTimeout(refreshTimer)
+    }
+  },
+})

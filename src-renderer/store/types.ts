@@ -1,0 +1,28 @@
+import type { StateCreator } from 'zustand/vanilla'
+import type { AdminClient } from '../api'
+import type { AuditSlice } from './audit'
+import type { KeysSlice } from './keys'
+import type { RequestsSlice } from './requests'
+import type { ServerSlice } from './server'
+import type { TiersSlice } from './tiers'
+import type { UiSlice } from './ui'
+
+export type AdminState = KeysSlice & TiersSlice & RequestsSlice & AuditSlice & ServerSlice & UiSlice
+
+/** A message for the operator; the app shows it as a notification. */
+export interface Notice {
+  kind: 'error' | 'success'
+  title: string
+  message: string
+}
+
+/** What the store needs from outside: the API client and a way to tell the operator something. */
+export interface StoreDeps {
+  client: AdminClient
+  notify: (notice: Notice) => void
+  /** Where the chosen light/dark theme is kept between runs. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
+  prefersDark?: boolean
+}
+
+export type SliceCreator<Slice> = (deps: StoreDeps) => StateCreator<AdminState, [], [], Slice>
