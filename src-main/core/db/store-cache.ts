@@ -12,7 +12,7 @@ export class StoreCache<V> {
   constructor(private readonly store: Store) {}
 
   get(key: string, load: (key: string) => V | undefined): V | undefined {
-    const stamp = `${this.store.dataVersion()}:${this.store.localCommits}`
+    const stamp = this.store.freshnessStamp()
     if (stamp !== this.stamp) {
       this.entries.clear()
       this.stamp = stamp

@@ -99,6 +99,15 @@ export class Store {
     return this.prepare(sql).get(...(parameters as Params)) as R | undefined
   }
 
+  /**
+   * A prepared statement from a query compiled once, for writes repeated at high rate (the request
+   * log): call it with the parameters in the order the template query bound them.
+   */
+  prepareCompiled(query: Compilable<unknown>): (...parameters: unknown[]) => BetterSqlite3.RunResult {
+    const statement = this.prepare(query.compile().sql)
+    return (...parameters) => statement.run(...parameters)
+  }
+
   run(query: Compilable<unknown>): BetterSqlite3.RunResult {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).run(...(parameters as Params))
@@ -121,6 +130,7 @@ export class Store {
       const result = this.sqlite.transaction(work).immediate()
       callbacks = this.afterCommit
       this.localCommits++
+      this.stamp = null
       return result
     } finally {
       this.afterCommit = null
@@ -143,6 +153,19 @@ export class Store {
     return this.dataVersionStatement.get() as number
   }
   private dataVersionStatement: BetterSqlite3.Statement | undefined
+
+  /**
+   * A value that changes whenever any connection has committed since it was last read. Read once per
+   * synchronous turn of the event loop: requests handled in the same turn share one pragma call.
+   */
+  freshnessStamp(): string {
+    if (this.stamp === null) {
+      this.stamp = `${this.dataVersion()}:${this.localCommits}`
+      queueMicrotask(() => (this.stamp = null))
+    }
+    return this.stamp
+  }
+  private stamp: string | null = null
 
   /** Online backup, safe while other connections write (it restarts if they do). */
   async backup(destination: string): Promise<void> {

@@ -40,6 +40,7 @@ export class RequestLog {
   private queue: LoggedRequest[] = []
   private timer: NodeJS.Timeout | undefined
   private readonly maxBatch = 2000
+  private readonly insertRow: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
 
   constructor(
     private readonly store: Store,
@@ -47,7 +48,22 @@ export class RequestLog {
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly flushEveryMs = 200,
-  ) {}
+  ) {
+    // Compiled once: the columns bind in this order.
+    this.insertRow = store.prepareCompiled(
+      store.db.insertInto('request_log').values({
+        id: '',
+        at: 0,
+        key_id: null,
+        method: '',
+        path: '',
+        status: 0,
+        latency_ms: 0,
+        error_code: null,
+        source: '',
+      }),
+    )
+  }
 
   record(request: LoggedRequest): void {
     this.queue.push(request)
@@ -68,8 +84,10 @@ export class RequestLog {
     const written = this.store.transaction(() => {
       const rows: RequestLogRowRecord[] = []
       for (const request of batch) {
-        const seq = Number(this.store.run(this.store.db.insertInto('request_log').values(request)).lastInsertRowid)
-        rows.push({ seq, ...request, key_id: request.key_id ?? null, error_code: request.error_code ?? null })
+        const row = { ...request, key_id: request.key_id ?? null, error_code: request.error_code ?? null }
+        const { id, at, key_id, method, path, status, latency_ms, error_code, source } = row
+        const seq = Number(this.insertRow(id, at, key_id, method, path, status, latency_ms, error_code, source).lastInsertRowid)
+        rows.push({ seq, ...row })
       }
       this.rollUp(batch)
       return rows
