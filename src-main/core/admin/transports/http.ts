@@ -90,11 +90,16 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
         })
         await admin.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: 'index.html', wildcard: true })
       } else {
-        admin.get('/', { schema: { hide: true } }, (_request, reply) =>
+        admin.get('/', { schema: { hide: true }, prefixTrailingSlash: 'slash' }, (_request, reply) =>
           reply.type('text/plain').send('The admin GUI is not built: run "npm run build" and restart.'),
         )
       }
     },
     { prefix: ADMIN_PREFIX },
   )
+  // `/admin` → `/admin/`, keeping the query (the token), so relative asset URLs resolve.
+  app.get(ADMIN_PREFIX, { schema: { hide: true } }, (request, reply) => {
+    const query = request.url.indexOf('?')
+    return reply.redirect(`${ADMIN_PREFIX}/${query === -1 ? '' : request.url.slice(query)}`)
+  })
 }
