@@ -67,7 +67,10 @@ if (!app.requestSingleInstanceLock()) {
   })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
-  app.whenReady().then(start, (error: unknown) => fail(error))
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => fail(error))
 }
 
 async function start(): Promise<void> {

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, METHOD_NAMES, EVENT_NAMES } from '../../src-shared/contract'
 import { createBridge, type IpcRendererLike } from '../../src-preload/bridge'
@@ -101,5 +102,18 @@ describe('createBridge', () => {
     const { ipc } = fakeIpc()
     expect(() => createBridge(ipc).onEvent('audit.new', 'alert(1)' as never)).toThrow(TypeError)
     expect(ipc.on).not.toHaveBeenCalled()
+  })
+})
+
+/** A sandboxed preload's require() knows only these; anything else must be bundled into it. */
+const SANDBOXED_PRELOAD_MODULES = ['electron', 'events', 'timers', 'url']
+const BUILT_PRELOAD = 'out/preload/index.cjs'
+
+describe('the built preload', () => {
+  it.skipIf(!existsSync(BUILT_PRELOAD))('requires nothing a sandboxed preload cannot load (zod and the contract are bundled)', () => {
+    const source = readFileSync(BUILT_PRELOAD, 'utf8')
+    const required = [...source.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((match) => match[1])
+    expect(required.filter((name) => !SANDBOXED_PRELOAD_MODULES.includes(name))).toEqual([])
+    expect(source).not.toMatch(/\bimport\s*[({]|^import\s/m)
   })
 })
