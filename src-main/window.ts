@@ -184,5 +184,11 @@ export function describeStartupError(error: unknown): string {
       'Run "npm run native:electron" once (it needs the network), or use "npm start", which falls back to headless mode.'
     )
   }
+  if (/EADDRINUSE/.test(message)) {
+    return (
+      `${message}\n\nAnother program (perhaps "clawhq-local serve") is using the API port. ` +
+      'Stop it, or start the app with CLAWHQ_PORT set to a free port.'
+    )
+  }
   return message
 }

@@ -290,5 +290,9 @@ describe('describeStartupError', () => {
     const error = new Error('The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115.')
     expect(describeStartupError(error)).toContain('npm run native:electron')
   })
+  it('says what to do when the API port is taken', () => {
+    expect(describeStartupError(new Error('listen EADDRINUSE: address already in use 127.0.0.1:7420'))).toContain('CLAWHQ_PORT')
+  })
   it('passes other messages through', () => expect(describeStartupError(new Error('disk full'))).toBe('disk full'))
+  it('describes values that are not errors', () => expect(describeStartupError('boom')).toBe('boom'))
 })
