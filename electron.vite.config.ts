@@ -21,6 +21,8 @@ export default defineConfig({
   preload: {
     build: {
       outDir: 'out/preload',
+      // A sandboxed preload can require only electron and a few Node built-ins: bundle zod and the contract in.
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve('src-preload/index.ts') },
         // Sandboxed preloads cannot be ES modules.
