@@ -70,7 +70,7 @@ for (let round = 1; round <= ROUNDS; round++) {
   results.baseline.push(b)
   results.subject.push(s)
   console.log(
-    `round ${round}: node:http ${Math.round(b.requests.average)} req/s p99 ${b.latency.p99} ms | /api/v1/me ${Math.round(s.requests.average)} req/s p99 ${s.latency.p99} ms`,
+    `round ${round}: node:http ${Math.round(b.requests.total / b.duration)} req/s p99 ${b.latency.p99} ms | /api/v1/me ${Math.round(s.requests.total / s.duration)} req/s p99 ${s.latency.p99} ms`,
   )
 }
 
@@ -83,8 +83,9 @@ db.close()
 rmSync(dataDir, { recursive: true, force: true })
 
 const mean = (list, pick) => list.reduce((sum, r) => sum + pick(r), 0) / list.length
-const baseRps = mean(results.baseline, (r) => r.requests.average)
-const subjRps = mean(results.subject, (r) => r.requests.average)
+const rps = (r) => r.requests.total / r.duration
+const baseRps = mean(results.baseline, rps)
+const subjRps = mean(results.subject, rps)
 const baseP99 = Math.max(...results.baseline.map((r) => r.latency.p99))
 const subjP99 = Math.max(...results.subject.map((r) => r.latency.p99))
 const ratio = subjRps / baseRps
