@@ -1,0 +1,541 @@
+import { request as httpRequest } from 'node:http'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  contract,
+  events as eventSchemas,
+  IPC_INVOKE_CHANNEL,
+  METHOD_NAMES,
+  type MethodInput,
+  type MethodName,
+} from '../../src-shared/contract'
+import type { AdminErrorCode, Result } from '../../src-shared/errors'
+import {
+  registerIpcTransport,
+  type IpcFrameLike,
+  type IpcInvokeEventLike,
+  type IpcMainLike,
+} from '../../src-main/core/admin/transports/ipc'
+import { createKey, startServer, type TestServer } from '../helpers/core'
+
+/**
+ * SPEC §2: one contract, two transports. Every method of the contract goes through the headless HTTP
+ * transport (`POST /admin/rpc/<name>` with the admin token) and the Electron IPC transport (driven by an
+ * in-memory ipcMain), with valid and invalid input; sender and token checks; and the live events over
+ * IPC and the admin SSE stream. A method added to the contract without a case here fails this file.
+ */
+
+type Listener = (event: IpcInvokeEventLike, ...args: unknown[]) => unknown
+
+/** The slice of Electron's ipcMain the transport uses, in memory: it stores the handler and calls it. */
+class MemoryIpcMain implements IpcMainLike {
+  readonly handlers = new Map<string, Listener>()
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`)
+    this.handlers.set(channel, listener)
+  }
+  removeHandler(channel: string): void {
+    this.handlers.delete(channel)
+  }
+  invoke(senderFrame: IpcFrameLike | null, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(IPC_INVOKE_CHANNEL)
+    if (!handler) throw new Error(`No handler registered for '${IPC_INVOKE_CHANNEL}'`)
+    return Promise.resolve(handler({ senderFrame }, ...args))
+  }
+}
+
+const TRUSTED: IpcFrameLike = { url: 'app://clawhq/index.html' }
+const isTrustedSender = (frame: IpcFrameLike | null) => frame?.url.startsWith('app://clawhq') ?? false
+
+interface Call {
+  status: number | null // HTTP status; null over IPC
+  result: Result<unknown>
+}
+interface Transport {
+  name: 'http' | 'ipc'
+  call(method: string, input: unknown): Promise<Call>
+}
+
+let server: TestServer
+let ipcMain: MemoryIpcMain
+let ipcEvents: Array<{ name: string; payload: unknown }>
+let disposeIpc: () => void
+let transports: Record<'http' | 'ipc', Transport>
+
+const http = (path: string, init: { token?: string | null; body?: string } = {}) =>
+  fetch(`${server.origin}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token === null ? {} : { authorization: `Bearer ${init.token ?? server.adminToken}` }),
+    },
+    body: init.body ?? '{}',
+  })
+
+beforeAll(async () => {
+  server = await startServer({ requestLogFlushMs: 50 })
+  ipcMain = new MemoryIpcMain()
+  ipcEvents = []
+  disposeIpc = registerIpcTransport({
+    ipcMain,
+    core: { dispatch: server.core.dispatch, events: server.core.events },
+    isTrustedSender,
+    sendEvent: (message) => ipcEvents.push(message),
+  })
+  transports = {
+    http: {
+      name: 'http',
+      async call(method, input) {
+        const response = await http(`/admin/rpc/${encodeURIComponent(method)}`, { body: JSON.stringify(input) })
+        return { status: response.status, result: (await response.json()) as Result<unknown> }
+      },
+    },
+    ipc: {
+      name: 'ipc',
+      async call(method, input) {
+        return { status: null, result: (await ipcMain.invoke(TRUSTED, method, input)) as Result<unknown> }
+      },
+    },
+  }
+})
+
+afterAll(async () => {
+  disposeIpc?.()
+  // fetch keeps an aborted SSE socket for its 4 s keep-alive; don't wait for it here (the shutdown
+  // behaviour itself is tested below, on a server of its own)
+  server?.core.api.server.closeAllConnections()
+  await server?.close()
+})
+
+const services = () => server.core.services
+const future = () => new Date(Date.now() + 30 * 86_400_000).toISOString()
+
+/** What nothing-changed means: every admin-visible row. */
+function snapshot() {
+  const db = services().store.sqlite
+  return {
+    keys: db.prepare('select * from api_keys order by id').all(),
+    tiers: db.prepare('select * from tiers order by id').all(),
+    settings: db.prepare('select * from settings order by key').all(),
+    audit: db.prepare('select count(*) from audit_log').pluck().get(),
+  }
+}
+
+/**
+ * One valid call per method: the input (made against fresh rows, so cases are independent) and a check
+ * of the output beyond its schema. The mapped type makes a missing method a compile error as well.
+ */
+type Case<M extends MethodName> = {
+  input: (transport: Transport['name']) => MethodInput<M> | Promise<MethodInput<M>>
+  check?: (output: never, input: MethodInput<M>) => void
+}
+const cases: { [M in MethodName]: Case<M> } = {
+  'keys.list': {
+    input: () => {
+      createKey(server, { name: 'listed' })
+      return {}
+    },
+    check: (output: Array<{ name: string }>) => expect(output.some((k) => k.name === 'listed')).toBe(true),
+  },
+  'keys.create': {
+    input: (t) => ({
+      name: `created over ${t}`,
+      scopes: ['chat', 'listings:read'],
+      tierId: 'rpm-120',
+      expiresAt: future(),
+      spendingLimits: { perPurchase: '25.00', perDay: null },
+    }),
+    check: (output: { key: { id: string; name: string; tierId: string; spendingLimits: unknown; hint: string }; secret: string }, input) => {
+      expect(output.key).toMatchObject({ name: input.name, tierId: 'rpm-120', spendingLimits: { perPurchase: '25.00', perDay: null } })
+      expect(output.secret).toMatch(/^clw_[0-9A-Za-z]{32}$/)
+      expect(output.key.hint).toBe(`${output.secret.slice(0, 8)}…${output.secret.slice(-4)}`)
+      expect(services().keys.get(output.key.id).name).toBe(input.name)
+    },
+  },
+  'keys.update': {
+    input: () => ({ id: createKey(server, { name: 'to update' }).key.id, name: 'updated', tierId: 'rpm-300' }),
+    check: (output: { name: string; tierId: string }) => expect(output).toMatchObject({ name: 'updated', tierId: 'rpm-300' }),
+  },
+  'keys.revoke': {
+    input: () => ({ id: createKey(server, { name: 'to revoke' }).key.id }),
+    check: (output: { status: string; revokedAt: string | null }) => {
+      expect(output.status).toBe('revoked')
+      expect(output.revokedAt).not.toBeNull()
+    },
+  },
+  'keys.roll': {
+    input: () => ({ id: createKey(server, { name: 'to roll' }).key.id, graceSeconds: 60 }),
+    check: (output: { key: { id: string }; previous: { id: string; status: string; rolledToId: string | null }; secret: string }, input) => {
+      expect(output.previous).toMatchObject({ id: input.id, status: 'grace', rolledToId: output.key.id })
+      expect(output.secret).toMatch(/^clw_[0-9A-Za-z]{32}$/)
+    },
+  },
+  'tiers.list': {
+    input: () => ({}),
+    check: (output: Array<{ id: string }>) =>
+      expect(output.map((t) => t.id)).toEqual(expect.arrayContaining(['rpm-30', 'rpm-60', 'rpm-120', 'rpm-300', 'free', 'pro'])),
+  },
+  'tiers.create': {
+    input: (t) => ({ name: `tier over ${t}`, limit: 10, windowSeconds: 90 }),
+    check: (output: { limit: number; window: string; builtIn: boolean }) => expect(output).toMatchObject({ limit: 10, window: '90s', builtIn: false }),
+  },
+  'tiers.update': {
+    input: () => ({ id: services().tiers.create({ name: 'to update', limit: 5, windowSeconds: 60 }, 'cli').id, limit: 20 }),
+    check: (output: { limit: number }) => expect(output.limit).toBe(20),
+  },
+  'tiers.delete': {
+    input: () => ({ id: services().tiers.create({ name: 'to delete', limit: 5, windowSeconds: 60 }, 'cli').id }),
+    check: (output: { id: string; deleted: boolean }, input) => {
+      expect(output).toEqual({ id: input.id, deleted: true })
+      expect(services().tiers.limiterTier(input.id)).toBeUndefined()
+    },
+  },
+  'requests.list': {
+    input: async () => {
+      expect((await fetch(`${server.apiBaseUrl}/health`)).status).toBe(200)
+      return { limit: 10 }
+    },
+    check: (output: { rows: Array<{ path: string }>; total: number }) => {
+      expect(output.rows.some((r) => r.path === '/api/v1/health')).toBe(true) // flushed before listing
+      expect(output.total).toBeGreaterThan(0)
+    },
+  },
+  'audit.list': {
+    input: () => ({ limit: 5 }),
+    check: (output: { entries: unknown[]; total: number }) => {
+      expect(output.entries.length).toBeGreaterThan(0)
+      expect(output.entries.length).toBeLessThanOrEqual(5)
+    },
+  },
+  'server.status': {
+    input: () => ({}),
+    check: (output: { mode: string; apiBaseUrl: string }) => expect(output).toMatchObject({ mode: 'headless', apiBaseUrl: server.apiBaseUrl }),
+  },
+  'settings.get': {
+    input: () => ({}),
+    check: (output: { requestLogRetentionDays: number }) => expect(output.requestLogRetentionDays).toBeGreaterThan(0),
+  },
+  'settings.set': {
+    input: (t) => ({ requestLogRetentionDays: t === 'http' ? 14 : 21 }),
+    check: (output: { requestLogRetentionDays: number }, input) => {
+      expect(output.requestLogRetentionDays).toBe(input.requestLogRetentionDays)
+      expect(services().settings.get().requestLogRetentionDays).toBe(input.requestLogRetentionDays)
+    },
+  },
+}
+
+/** Inputs each method must refuse: wrong types, out of range, and unknown keys (every schema is strict). */
+const common: unknown[] = [{ unexpected: true }, 'a string', 42, [], true]
+const invalid: { [M in MethodName]: unknown[] } = {
+  'keys.list': [{ includeRevoked: 'yes' }, { includeRevoked: true, unexpected: 1 }],
+  'keys.create': [
+    {},
+    { name: 42 },
+    { name: '' },
+    { name: '   ' },
+    { name: 'x'.repeat(101) },
+    { name: 'x', scopes: ['root'] },
+    { name: 'x', scopes: [] },
+    { name: 'x', tierId: '' },
+    { name: 'x', expiresAt: 'tomorrow' },
+    { name: 'x', spendingLimits: { perDay: 25 } },
+    { name: 'x', spendingLimits: { perDay: '1.234' } },
+    { name: 'x', unexpected: 1 },
+  ],
+  'keys.update': [{}, { id: 42 }, { id: 'key_x', name: '' }, { id: 'key_x', scopes: 'chat' }, { id: 'key_x', secret: 'clw_x' }],
+  'keys.revoke': [{}, { id: '' }, { id: 'x'.repeat(65) }, { id: 'key_x', force: true }],
+  'keys.roll': [{ id: 'key_x', graceSeconds: -1 }, { id: 'key_x', graceSeconds: 1.5 }, { id: 'key_x', graceSeconds: 8 * 86400 }, { id: 'key_x', graceSeconds: '60' }],
+  'tiers.list': [{ all: true }],
+  'tiers.create': [
+    { name: 't', limit: 0, windowSeconds: 60 },
+    { name: 't', limit: '10', windowSeconds: 60 },
+    { name: 't', limit: 10, windowSeconds: 0 },
+    { name: 't', limit: 10 },
+    { name: 't', limit: 10, windowSeconds: 60, builtIn: true },
+  ],
+  'tiers.update': [{ id: 'tier_x', limit: -5 }, { id: 'tier_x', windowSeconds: 1.5 }, { limit: 5 }],
+  'tiers.delete': [{ id: null }, {}],
+  'requests.list': [{ limit: 0 }, { limit: 501 }, { statusClass: '6xx' }, { beforeSeq: -1 }, { pathContains: 'x'.repeat(201) }],
+  'audit.list': [{ limit: 'all' }, { beforeId: 0 }, { action: 'x'.repeat(61) }],
+  'server.status': [{ verbose: true }],
+  'settings.get': [{ key: 'corsOrigins' }],
+  'settings.set': [
+    { requestLogRetentionDays: 0 },
+    { requestLogRetentionDays: 3651 },
+    { corsOrigins: ['not a url'] },
+    { corsOrigins: 'http://allowed.example' },
+    { allowedHosts: [''] },
+    { adminToken: 'x' },
+  ],
+}
+
+const exercised = new Map<MethodName, Set<string>>()
+
+describe.each(['http', 'ipc'] as const)('over %s', (name) => {
+  const transport = () => transports[name]
+
+  it.each(METHOD_NAMES)('%s answers valid input with ok and an output the contract accepts', async (method) => {
+    const testCase = cases[method] as Case<MethodName> | undefined
+    expect(testCase, `no valid case for contract method ${method}`).toBeDefined()
+    const input = await testCase!.input(name)
+    const { status, result } = await transport().call(method, input)
+    if (!result.ok) throw new Error(`${method} over ${name}: ${result.error.code} ${result.error.message}`)
+    if (status !== null) expect(status).toBe(200)
+    const parsed = contract[method].output.safeParse(result.value)
+    expect(parsed.success, parsed.success ? '' : parsed.error.message).toBe(true)
+    testCase!.check?.(result.value as never, input as never)
+    if (!exercised.has(method)) exercised.set(method, new Set())
+    exercised.get(method)!.add(name)
+  })
+
+  it.each(METHOD_NAMES)('%s refuses invalid input with INVALID_INPUT and changes nothing', async (method) => {
+    const inputs = [...common, ...(invalid[method] ?? [])]
+    expect(invalid[method], `no invalid inputs for contract method ${method}`).toBeDefined()
+    const before = snapshot()
+    for (const input of inputs) {
+      const { status, result } = await transport().call(method, input)
+      expect(result, `${method} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+      if (status !== null) expect(status, `${method} ${JSON.stringify(input)}`).toBe(400)
+    }
+    expect(snapshot()).toEqual(before)
+  })
+
+  it.each(['keys.nope', 'KEYS.LIST', 'keys.list ', '__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'answers the unknown method %j with UNKNOWN_METHOD',
+    async (method) => {
+      const { status, result } = await transport().call(method, {})
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+      if (status !== null) expect(status).toBe(404)
+    },
+  )
+
+  it('answers a domain failure (revoking an unknown key) with NOT_FOUND, as data', async () => {
+    const { status, result } = await transport().call('keys.revoke', { id: 'key_000000000000000000000000' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    if (status !== null) expect(status).toBe(404)
+  })
+
+  it('answers a rule violation (deleting a built-in tier) with CONFLICT and changes nothing', async () => {
+    const before = snapshot()
+    const { status, result } = await transport().call('tiers.delete', { id: 'rpm-60' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
+    if (status !== null) expect(status).toBe(409)
+    expect(snapshot()).toEqual(before)
+  })
+})
+
+describe('coverage of the contract', () => {
+  it('exercised every method in METHOD_NAMES over both transports', () => {
+    expect(METHOD_NAMES.length).toBeGreaterThan(0)
+    const missing = METHOD_NAMES.filter((m) => !(exercised.get(m)?.has('http') && exercised.get(m)?.has('ipc')))
+    expect(missing).toEqual([])
+  })
+
+  it('has a valid case and invalid inputs for exactly the methods of the contract', () => {
+    expect(Object.keys(cases).sort()).toEqual([...METHOD_NAMES].sort())
+    expect(Object.keys(invalid).sort()).toEqual([...METHOD_NAMES].sort())
+  })
+})
+
+describe('HTTP transport authentication', () => {
+  const rpc = (token: string | null, scheme = 'Bearer') =>
+    fetch(`${server.origin}/admin/rpc/keys.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `${scheme} ${token}` }) },
+      body: JSON.stringify({ name: 'should not exist' }),
+    })
+
+  it.each([
+    ['no Authorization header', () => rpc(null)],
+    ['a wrong token of the same length', () => rpc('x'.repeat(server.adminToken.length))],
+    ['a shorter token', () => rpc(server.adminToken.slice(0, -1))],
+    ['a longer token', () => rpc(`${server.adminToken}x`)],
+    ['an empty token', () => rpc('')],
+    ['the right token under another scheme', () => rpc(server.adminToken, 'Basic')],
+    ['the right token with a suffix', () => rpc(`${server.adminToken} extra`)],
+  ])('refuses %s with 401 UNAUTHORIZED and runs nothing', async (_label, send) => {
+    const before = snapshot()
+    const response = await send()
+    expect(response.status).toBe(401)
+    expect(await response.json()).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' satisfies AdminErrorCode } })
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('refuses the event stream without the token with 401', async () => {
+    const response = await fetch(`${server.origin}/admin/events`)
+    expect(response.status).toBe(401)
+    expect(response.headers.get('content-type')).not.toMatch(/event-stream/)
+    await response.body?.cancel()
+  })
+})
+
+describe('IPC transport sender checks', () => {
+  it.each([
+    ['a null senderFrame (navigated or destroyed)', null],
+    ['a remote https page', { url: 'https://evil.example' }],
+    ['a file: page', { url: 'file:///x' }],
+    ['an http page on loopback', { url: 'http://127.0.0.1:7420/admin/' }],
+  ])('refuses %s with FORBIDDEN_SENDER and never runs the handler', async (_label, frame) => {
+    const before = snapshot()
+    const result = (await ipcMain.invoke(frame, 'keys.create', { name: 'forged' })) as Result<unknown>
+    expect(result).toMatchObject({ ok: false, error: { code: 'FORBIDDEN_SENDER' } })
+    expect(snapshot()).toEqual(before)
+    expect(services().keys.list().some((k) => k.name === 'forged')).toBe(false)
+  })
+
+  it('answers a non-string method name with UNKNOWN_METHOD', async () => {
+    for (const method of [42, null, undefined, { toString: () => 'keys.list' }]) {
+      const result = (await ipcMain.invoke(TRUSTED, method, {})) as Result<unknown>
+      expect(result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_METHOD' } })
+    }
+  })
+
+  it('records IPC changes under the actor "gui" and HTTP ones under "admin-http"', async () => {
+    await transports.ipc.call('keys.create', { name: 'actor ipc' })
+    await transports.http.call('keys.create', { name: 'actor http' })
+    const { entries } = services().audit.list({ limit: 2, action: 'key.created' })
+    expect(entries.map((e) => e.actor)).toEqual(['admin-http', 'gui'])
+  })
+})
+
+describe('live events', () => {
+  /** Opens GET /admin/events and parses it with eventsource-parser; `received` fills as events arrive. */
+  async function openStream() {
+    const abort = new AbortController()
+    const received: EventSourceMessage[] = []
+    const response = await fetch(`${server.origin}/admin/events`, {
+      headers: { authorization: `Bearer ${server.adminToken}` },
+      signal: abort.signal,
+    })
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    const parser = createParser({ onEvent: (event) => received.push(event) })
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+    const pump = (async () => {
+      try {
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) return
+          parser.feed(value)
+        }
+      } catch {
+        // aborted
+      }
+    })()
+    return {
+      received,
+      async close() {
+        abort.abort()
+        await pump
+      },
+    }
+  }
+
+  async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const found = find()
+      if (found !== undefined) return found
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+  }
+
+  it('delivers requests.new for a request to /api/v1/me over IPC and over the SSE stream', async () => {
+    const stream = await openStream()
+    try {
+      const { key, secret } = createKey(server, { name: 'event source' })
+      ipcEvents.length = 0
+      const response = await fetch(`${server.apiBaseUrl}/me`, { headers: { authorization: `Bearer ${secret}` } })
+      expect(response.status).toBe(200)
+      const requestId = response.headers.get('x-request-id')
+
+      const viaIpc = await waitFor(
+        () => ipcEvents.find((e) => e.name === 'requests.new' && (e.payload as Array<{ id: string }>).some((row) => row.id === requestId)),
+        'requests.new over IPC',
+      )
+      const ipcRows = eventSchemas['requests.new'].parse(viaIpc.payload)
+      expect(ipcRows.find((row) => row.id === requestId)).toMatchObject({ keyId: key.id, path: '/api/v1/me', status: 200, method: 'GET', source: 'api' })
+
+      const viaSse = await waitFor(
+        () => stream.received.find((e) => e.event === 'requests.new' && e.data.includes(requestId!)),
+        'requests.new over SSE',
+      )
+      const sseRows = eventSchemas['requests.new'].parse(JSON.parse(viaSse.data))
+      expect(sseRows.find((row) => row.id === requestId)).toMatchObject({ keyId: key.id, path: '/api/v1/me', status: 200 })
+    } finally {
+      await stream.close()
+    }
+  })
+
+  it('delivers audit.new for keys.create over IPC and over the SSE stream', async () => {
+    const stream = await openStream()
+    try {
+      ipcEvents.length = 0
+      const { result } = await transports.http.call('keys.create', { name: 'audited' })
+      expect(result.ok).toBe(true)
+      const id = (result as { ok: true; value: { key: { id: string } } }).value.key.id
+
+      const viaIpc = await waitFor(
+        () => ipcEvents.find((e) => e.name === 'audit.new' && (e.payload as Array<{ targetId: string }>).some((a) => a.targetId === id)),
+        'audit.new over IPC',
+      )
+      expect(eventSchemas['audit.new'].parse(viaIpc.payload)).toEqual([
+        expect.objectContaining({ action: 'key.created', targetType: 'key', targetId: id, actor: 'admin-http' }),
+      ])
+
+      const viaSse = await waitFor(() => stream.received.find((e) => e.event === 'audit.new' && e.data.includes(id)), 'audit.new over SSE')
+      const entries = eventSchemas['audit.new'].parse(JSON.parse(viaSse.data))
+      expect(entries[0]).toMatchObject({ action: 'key.created', targetId: id })
+      // the secret is not in the event
+      expect(viaSse.data).not.toMatch(/clw_[0-9A-Za-z]{32}/)
+    } finally {
+      await stream.close()
+    }
+  })
+
+  it('sends no event for a refused (invalid) call', async () => {
+    ipcEvents.length = 0
+    await transports.ipc.call('keys.create', { name: '' })
+    await new Promise((r) => setTimeout(r, 150))
+    expect(ipcEvents.filter((e) => e.name === 'audit.new')).toEqual([])
+  })
+
+  it('stops handling and forwarding once the IPC transport is disposed', async () => {
+    const local = new MemoryIpcMain()
+    const seen: string[] = []
+    const dispose = registerIpcTransport({
+      ipcMain: local,
+      core: { dispatch: server.core.dispatch, events: server.core.events },
+      isTrustedSender,
+      sendEvent: (message) => seen.push(message.name),
+    })
+    expect(local.handlers.has(IPC_INVOKE_CHANNEL)).toBe(true)
+    dispose()
+    expect(local.handlers.has(IPC_INVOKE_CHANNEL)).toBe(false)
+    services().keys.create({ name: 'after dispose' }, 'cli')
+    expect(seen).toEqual([])
+  })
+})
+
+describe('shutdown with an admin event stream open', () => {
+  it('closes the core within 3 s while a client still holds GET /admin/events open', async () => {
+    const own = await startServer()
+    // node:http, so the test can drop the socket itself whatever happens
+    const stream = await new Promise<{ destroy(): void; firstChunk: string }>((resolve, reject) => {
+      const req = httpRequest(`${own.origin}/admin/events`, { headers: { authorization: `Bearer ${own.adminToken}` } }, (res) => {
+        res.setEncoding('utf8')
+        res.once('data', (chunk: string) => resolve({ destroy: () => req.destroy(), firstChunk: chunk }))
+      })
+      req.on('error', () => undefined)
+      req.setTimeout(10_000, () => reject(new Error('no first chunk')))
+      req.end()
+    })
+    expect(stream.firstChunk).toContain(': connected')
+    const closing = own.close().then(() => 'closed' as const)
+    const outcome = await Promise.race([closing, new Promise<'still open'>((r) => setTimeout(() => r('still open'), 3_000))])
+    stream.destroy() // let a hung close finish, so the file's teardown does not wait on it
+    await closing
+    expect(outcome).toBe('closed')
+  })
+})
