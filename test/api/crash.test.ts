@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { randomInt } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -28,35 +28,75 @@ interface CrashRun {
   delayMs: number
 }
 
-/** Starts the writer, kills it 50–400 ms after its first acknowledgement, returns the complete lines it printed. */
-function crashOnce(dataDir: string): Promise<CrashRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WRITER, dataDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    const delayMs = randomInt(50, 401)
-    let stdout = ''
-    let stderr = ''
-    let killTimer: NodeJS.Timeout | undefined
-    const guard = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the writer never acknowledged a write: ${stderr}`))
-    }, 15_000)
-    child.stdout.setEncoding('utf8')
-    child.stdout.on('data', (chunk: string) => {
-      stdout += chunk
-      if (killTimer === undefined && stdout.includes('\n')) killTimer = setTimeout(() => child.kill('SIGKILL'), delayMs)
-    })
-    child.stderr.on('data', (chunk) => (stderr += chunk))
-    child.on('error', reject)
+/**
+ * A writer process, started ahead of time: it loads the bundle and prints "ready" while the previous run
+ * is still being checked. `run()` lets it write, SIGKILLs it 50–400 ms after its first acknowledgement,
+ * and resolves with the complete lines it printed after "ready".
+ */
+class Writer {
+  private readonly child: ChildProcess
+  private stdout = ''
+  private stderr = ''
+  private readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+
+  constructor(dataDir: string) {
+    this.child = spawn(process.execPath, [WRITER, dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
+    this.child.stdout!.setEncoding('utf8')
+    this.child.stdout!.on('data', (chunk: string) => (this.stdout += chunk))
+    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk))
+    this.child.stdin!.on('error', () => undefined)
     // 'close' comes after the process exited and its pipes were drained
-    child.on('close', (code, signal) => {
-      clearTimeout(guard)
-      clearTimeout(killTimer)
-      // only complete lines are acknowledgements; a line cut off by the kill is not
-      const lines = stdout.split('\n')
-      lines.pop()
-      resolve({ acknowledged: lines, signal, code, stderr, delayMs })
+    this.closed = new Promise((resolve, reject) => {
+      this.child.on('error', reject)
+      this.child.on('close', (code, signal) => resolve({ code, signal }))
     })
-  })
+  }
+
+  private until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (condition()) return resolve()
+      const check = () => {
+        if (!condition()) return
+        cleanup()
+        resolve()
+      }
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new Error(`the writer never ${what}: ${this.stderr}`))
+      }, timeoutMs)
+      const cleanup = () => {
+        clearTimeout(timer)
+        this.child.stdout!.off('data', check)
+      }
+      this.child.stdout!.on('data', check)
+      void this.closed.then(() => {
+        cleanup()
+        if (condition()) resolve()
+        else reject(new Error(`the writer exited before it ${what}: ${this.stderr}`))
+      })
+    })
+  }
+
+  async run(): Promise<CrashRun> {
+    const delayMs = randomInt(50, 401)
+    await this.until(() => this.stdout.startsWith('ready\n'), 'got ready', 20_000)
+    this.child.stdin!.write('go\n')
+    try {
+      await this.until(() => this.stdout.slice('ready\n'.length).includes('\n'), 'acknowledged a write', 20_000)
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+    } finally {
+      this.child.kill('SIGKILL')
+    }
+    const { code, signal } = await this.closed
+    // only complete lines are acknowledgements; a line cut off by the kill is not
+    const lines = this.stdout.slice('ready\n'.length).split('\n')
+    lines.pop()
+    return { acknowledged: lines, signal, code, stderr: this.stderr, delayMs }
+  }
+
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
+  }
 }
 
 describe(`SIGKILL during writes, ${ITERATIONS} times`, () => {
@@ -64,12 +104,19 @@ describe(`SIGKILL during writes, ${ITERATIONS} times`, () => {
   const acknowledged: string[] = []
   const runs: CrashRun[] = []
   const problems: string[] = []
+  const writers: Writer[] = []
 
   beforeAll(async () => {
     assertBuilt()
     dataDir = tempDir('clawhq-crash-')
+    let next = new Writer(dataDir)
+    writers.push(next)
     for (let i = 0; i < ITERATIONS; i++) {
-      const run = await crashOnce(dataDir)
+      const current = next
+      const running = current.run()
+      // the next writer loads while this one writes and is checked; it opens the database only on "go"
+      if (i + 1 < ITERATIONS) writers.push((next = new Writer(dataDir)))
+      const run = await running
       runs.push(run)
       acknowledged.push(...run.acknowledged)
 
@@ -95,9 +142,10 @@ describe(`SIGKILL during writes, ${ITERATIONS} times`, () => {
         db.close()
       }
     }
-  }, ITERATIONS * 3_000 + 20_000)
+  }, ITERATIONS * 2_000 + 30_000)
 
   afterAll(() => {
+    for (const writer of writers) writer.kill()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
   })
 
