@@ -170,6 +170,8 @@ describe('Store.backup', () => {
     let written = 0
     let done = false
     const writes = (async () => {
+      // yield first, so every write counted here happens after the backup started
+      await new Promise((r) => setImmediate(r))
       while (!done && written < 200) {
         writer.transaction(() => {
           writer.run(writer.db.insertInto('request_log').values(row(initial + written)))
@@ -179,7 +181,9 @@ describe('Store.backup', () => {
       }
     })()
     const destination = join(dir, 'backup.db')
-    await store.backup(destination)
+    const backup = store.backup(destination)
+    expect(written).toBe(0)
+    await backup
     const writtenDuringBackup = written
     done = true
     await writes
