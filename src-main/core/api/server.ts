@@ -23,6 +23,10 @@ import { meRoutes } from './routes/me'
 import './types'
 
 export const API_PREFIX = '/api/v1'
+
+/** A key pasted into a URL by mistake must not reach the request log. */
+const KEY_IN_TEXT = /clw_[0-9A-Za-z]{32}/g
+export const redactKeys = (text: string): string => (text.includes('clw_') ? text.replace(KEY_IN_TEXT, 'clw_[redacted]') : text)
 export const BODY_LIMIT = 1024 * 1024
 
 export interface ApiDeps {
@@ -102,7 +106,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
           at: Math.round(deps.clock.now() - latency),
           key_id: request.apiKey?.id ?? null,
           method: request.method,
-          path: request.url.length > 500 ? request.url.slice(0, 500) : request.url,
+          path: redactKeys(request.url).slice(0, 500),
           status: reply.statusCode,
           latency_ms: Math.round(latency * 1000) / 1000,
           error_code: request.errorCode,

@@ -47,6 +47,12 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
   const fail = (reply: FastifyReply, code: AdminErrorCode, message: string) =>
     reply.code(STATUS[code]).send({ ok: false, error: { code, message } } satisfies Result<never>)
 
+  // Event streams never end on their own; end them before the server closes, or close would wait forever.
+  const openStreams = new Set<{ end(): void }>()
+  app.addHook('preClose', async () => {
+    for (const stream of openStreams) stream.end()
+  })
+
   await app.register(
     async (admin) => {
       admin.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
@@ -76,7 +82,9 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
           options.events.on(name, (payload) => out.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`)),
         )
         const heartbeat = setInterval(() => out.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000)
+        openStreams.add(out)
         request.raw.on('close', () => {
+          openStreams.delete(out)
           clearInterval(heartbeat)
           for (const unsubscribe of unsubscribes) unsubscribe()
         })
