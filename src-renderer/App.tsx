@@ -41,7 +41,7 @@ function Admin() {
 function Themed({ scheme, children }: { scheme: ColorScheme; children: React.ReactNode }) {
   return (
     <MantineProvider theme={theme} forceColorScheme={scheme}>
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
       {children}
     </MantineProvider>
   )

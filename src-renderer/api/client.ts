@@ -14,6 +14,8 @@ import type { Transport } from './transport'
 export interface AdminClient {
   invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>
   on<E extends EventName>(name: E, listener: (payload: EventPayload<E>) => void): () => void
+  /** After live events were interrupted (and so possibly missed), so lists can catch up. */
+  onReconnect(listener: () => void): () => void
 }
 
 /**
@@ -42,5 +44,7 @@ export function createClient(transport: Transport): AdminClient {
         else console.warn(`admin event ${name} does not match the contract`, parsed.error.issues)
       })
     },
+
+    onReconnect: (listener) => transport.onReconnect(listener),
   }
 }

@@ -16,18 +16,24 @@ export function adminBaseUrl(location: Pick<Location, 'href'> = window.location)
 
 const INITIAL_RETRY_MS = 500
 const MAX_RETRY_MS = 15_000
+/** A stream that has shown heartbeats and then says nothing for this long is taken as dead. */
+const SILENCE_LIMIT_MS = 45_000
 
 /**
  * Headless transport: `POST <base>/rpc/<method>` answers a Result in every case, and
  * `GET <base>/events` is one server-sent-events stream carrying every contract event.
  * The stream is opened with fetch (EventSource cannot send the Authorization header),
- * shared by all listeners, and reopened with backoff when it drops.
+ * shared by all listeners, and reopened with backoff when it drops; events sent while it
+ * was down are lost, so reconnect listeners are told to catch up.
  */
 export function createHttpTransport(token: string, base: URL = adminBaseUrl()): Transport {
   const authorization = `Bearer ${token}`
   const listeners = new Map<string, Set<(payload: unknown) => void>>()
+  const reconnectListeners = new Set<() => void>()
   let stream: AbortController | null = null
   let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let retryDelay = INITIAL_RETRY_MS
+  let everConnected = false
 
   const listenerCount = () => [...listeners.values()].reduce((sum, set) => sum + set.size, 0)
 
@@ -53,16 +59,32 @@ export function createHttpTransport(token: string, base: URL = adminBaseUrl()): 
     if (response.status === 401 || response.status === 403) return 'unauthorized'
     if (!response.ok || !response.body) throw new Error(`admin events: HTTP ${response.status}`)
     retryDelay = INITIAL_RETRY_MS
-    const parser = createParser({ onEvent: (message) => dispatch(message.event ?? 'message', message.data) })
+    if (everConnected) for (const listener of [...reconnectListeners]) listener()
+    everConnected = true
+
+    // Half-open connections (a sleeping laptop, a killed proxy) never end by themselves. Once the
+    // server has shown it sends heartbeat comments, a long silence means the stream is dead.
+    let lastHeard = Date.now()
+    let comments = 0
+    const watchdog = setInterval(() => {
+      if (comments >= 2 && Date.now() - lastHeard > SILENCE_LIMIT_MS) controller.abort(new Error('silent'))
+    }, 5_000)
+    const parser = createParser({
+      onEvent: (message) => dispatch(message.event ?? 'message', message.data),
+      onComment: () => comments++,
+    })
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return 'ended'
-      parser.feed(value)
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) return 'ended'
+        lastHeard = Date.now()
+        parser.feed(value)
+      }
+    } finally {
+      clearInterval(watchdog)
     }
   }
-
-  let retryDelay = INITIAL_RETRY_MS
 
   function connect() {
     if (stream) return
@@ -70,11 +92,11 @@ export function createHttpTransport(token: string, base: URL = adminBaseUrl()): 
     stream = controller
     readStream(controller)
       .then((outcome) => (outcome === 'unauthorized' ? 'stop' : 'retry'))
-      .catch(() => (controller.signal.aborted ? 'stop' : 'retry'))
+      .catch(() => 'retry')
       .then((next) => {
-        if (stream !== controller) return
+        if (stream !== controller) return // disconnect() ran: nobody is listening
         stream = null
-        if (next === 'stop' || controller.signal.aborted || listenerCount() === 0) return
+        if (next === 'stop' || listenerCount() === 0) return
         retryTimer = setTimeout(() => {
           retryTimer = null
           if (listenerCount() > 0) connect()
@@ -86,8 +108,9 @@ export function createHttpTransport(token: string, base: URL = adminBaseUrl()): 
   function disconnect() {
     if (retryTimer) clearTimeout(retryTimer)
     retryTimer = null
-    stream?.abort()
+    const current = stream
     stream = null
+    current?.abort()
   }
 
   return {
@@ -122,7 +145,7 @@ export function createHttpTransport(token: string, base: URL = adminBaseUrl()): 
     subscribe(name, listener) {
       let set = listeners.get(name)
       if (!set) listeners.set(name, (set = new Set()))
-      // Wrap so the same callback can be subscribed twice and unsubscribed once per subscription.
+      // Wrapped so the same callback can be subscribed twice and each subscription ends on its own.
       const entry = (payload: unknown) => listener(payload)
       set.add(entry)
       connect()
@@ -130,6 +153,11 @@ export function createHttpTransport(token: string, base: URL = adminBaseUrl()): 
         set.delete(entry)
         if (listenerCount() === 0) disconnect()
       }
+    },
+
+    onReconnect(listener) {
+      reconnectListeners.add(listener)
+      return () => reconnectListeners.delete(listener)
     },
   }
 }

@@ -16,5 +16,6 @@ export function createIpcTransport(bridge: ClawhqBridge): Transport {
     kind: 'ipc',
     invoke: (method, input) => bridge.invoke(method, input),
     subscribe: (name, listener) => bridge.onEvent(name, listener),
+    onReconnect: () => () => {},
   }
 }

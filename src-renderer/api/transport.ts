@@ -7,4 +7,6 @@ export interface Transport {
   readonly kind: 'ipc' | 'http'
   invoke(method: string, input: unknown): Promise<unknown>
   subscribe(name: string, listener: (payload: unknown) => void): () => void
+  /** Called after the event stream came back from a drop: events in the gap were missed. IPC never drops. */
+  onReconnect(listener: () => void): () => void
 }

@@ -42,7 +42,15 @@ export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set
       get().receiveAudit(entries)
       if (entries.some((entry) => /^(key|tier)\./.test(entry.action))) refreshKeysAndTiers()
     })
+    // Events sent while the stream was down are gone: read the lists again.
+    const stopReconnect = client.onReconnect(() => {
+      refreshKeysAndTiers()
+      if (get().requestsLoaded) void get().loadRequests()
+      if (get().auditLoaded) void get().loadAudit()
+      void get().loadServerStatus()
+    })
     return () => {
+      stopReconnect()
       stopRequests()
       stopAudit()
       if (refreshTimer) clearTimeout(refreshTimer)

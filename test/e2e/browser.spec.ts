@@ -85,16 +85,21 @@ async function getMe(origin: string, secret: string) {
 let served: Served
 let context: BrowserContext
 let page: Page
+const pageProblems: string[] = []
 let secret = ''
 let keyId = ''
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENSHOTS, { recursive: true })
   served = await serve()
-  context = await browser.newContext()
+  // Reduced motion: Mantine then skips its transitions, so screenshots never catch a modal half-drawn.
+  context = await browser.newContext({ reducedMotion: 'reduce' })
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin })
   page = await context.newPage()
-  page.on('pageerror', (error) => console.error('page error:', error.message))
+  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`))
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`)
+  })
 })
 
 test.afterAll(async () => {
@@ -119,6 +124,7 @@ test('a key created in the GUI authenticates against the API', async () => {
 
   const secretModal = page.getByRole('dialog', { name: 'Key created' })
   await expect(secretModal).toContainText('Copy it now: it will not be shown again')
+  await expect(page.getByRole('dialog', { name: 'Create an API key' })).toBeHidden()
   await expect(page.getByTestId('new-key-secret')).toHaveText(/^clw_[A-Za-z0-9]{32}$/)
   await page.screenshot({ path: `${SCREENSHOTS}/secret-modal.png` })
 
@@ -197,6 +203,53 @@ test('the audit log records the creation and the revocation', async () => {
   await page.screenshot({ path: `${SCREENSHOTS}/audit.png` })
 })
 
+test('rolling a key shows the new secret once and keeps the old one for the grace period', async () => {
+  await page.getByTestId('nav-keys').click()
+  await page.getByTestId('create-key').click()
+  await page.getByTestId('key-name-input').fill('e2e-roll')
+  await page.getByTestId('create-key-submit').click()
+  const oldSecret = (await page.getByTestId('new-key-secret').textContent()) ?? ''
+  await page.getByTestId('secret-done').click()
+  const oldId = ((await getMe(served.origin, oldSecret)).body.data.key as { id: string }).id
+
+  await page.getByTestId(`roll-${oldId}`).click()
+  await page.getByTestId('roll-grace-select').click()
+  await page.getByRole('option', { name: '15 minutes' }).click()
+  await page.getByTestId('confirm-roll').click()
+  await expect(page.getByRole('dialog', { name: 'Key rolled: the new secret' })).toContainText('Copy it now: it will not be shown again')
+  const newSecret = (await page.getByTestId('new-key-secret').textContent()) ?? ''
+  expect(newSecret).toMatch(/^clw_[A-Za-z0-9]{32}$/)
+  expect(newSecret).not.toBe(oldSecret)
+  await page.getByTestId('secret-done').click()
+
+  await expect(page.getByTestId(`status-${oldId}`)).toHaveText('grace')
+  expect((await getMe(served.origin, oldSecret)).status).toBe(200)
+  const rolled = await getMe(served.origin, newSecret)
+  expect(rolled.status).toBe(200)
+  await expect(page.getByTestId(`status-${(rolled.body.data.key as { id: string }).id}`)).toHaveText('active')
+})
+
+test('a custom tier can be added and deleted; built-ins cannot', async () => {
+  await page.getByTestId('nav-tiers').click()
+  await expect(page.getByTestId('tier-row-rpm-60')).toContainText('built-in')
+  await expect(page.getByTestId('delete-tier-rpm-60')).toHaveCount(0)
+
+  const form = page.getByRole('form', { name: 'Add a custom tier' })
+  await page.getByTestId('tier-name-input').fill('E2E burst')
+  await page.getByTestId('tier-limit-input').fill('5')
+  await form.getByText('1 hour', { exact: true }).click()
+  await expect(page.getByTestId('tier-window-input')).toHaveValue('3600')
+  await page.getByTestId('create-tier-submit').click()
+  const row = page.locator('[data-testid^="tier-row-"]', { hasText: 'E2E burst' })
+  await expect(row).toContainText('5 requests')
+  await expect(row).toContainText('1 hour')
+  await page.screenshot({ path: `${SCREENSHOTS}/tiers.png` })
+
+  await row.getByRole('button', { name: 'Delete tier E2E burst' }).click()
+  await page.getByTestId('confirm-delete-tier').click()
+  await expect(row).toHaveCount(0)
+})
+
 test('the dark theme is kept across a reload, and so is the session', async () => {
   await page.getByTestId('nav-keys').click()
   await page.getByTestId('toggle-theme').click()
@@ -213,4 +266,8 @@ test('without a token the page says where to get the admin URL', async () => {
   await stranger.goto(`${served.origin}/admin/`)
   await expect(stranger.getByTestId('no-access')).toContainText('Open the admin URL printed by clawhq-local serve')
   await stranger.close()
+})
+
+test('the pages ran without a script error or a Content-Security-Policy violation', () => {
+  expect(pageProblems).toEqual([])
 })

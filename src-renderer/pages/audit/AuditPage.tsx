@@ -3,7 +3,7 @@ import { Fragment, useEffect, useMemo, useState } from 'react'
 import type { AuditEntry } from '../../../src-shared/dto'
 import { EmptyRow } from '../../components/EmptyRow'
 import { formatDateTime } from '../../components/format'
-import { ChevronIcon } from '../../components/icons'
+import { ChevronDownIcon, ChevronRightIcon } from '../../components/icons'
 import { useAdmin } from '../../store'
 
 /** The actions the core records; the filter also offers any other action it has seen. */
@@ -14,26 +14,47 @@ const actionColor = (action: string) =>
 
 const asJson = (value: unknown) => (value === null || value === undefined ? 'null' : JSON.stringify(value, null, 2))
 
+/** The top-level fields whose value differs between before and after. */
+export function changedFields(before: unknown, after: unknown): string[] {
+  const fields = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
+  const a = fields(before)
+  const b = fields(after)
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]))
+}
+
 function ChangeDetail({ entry }: { entry: AuditEntry }) {
+  const changed = entry.before && entry.after ? changedFields(entry.before, entry.after) : []
   return (
-    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm" py="xs">
-      <div>
-        <Text size="xs" fw={600} c="dimmed" mb={4}>
-          Before
+    <Stack gap={4} py="xs">
+      {changed.length > 0 && (
+        <Text size="xs" c="dimmed">
+          Changed:{' '}
+          {changed.map((field) => (
+            <Code key={field} mr={4}>
+              {field}
+            </Code>
+          ))}
         </Text>
-        <Code block style={{ maxHeight: 320, overflow: 'auto' }}>
-          {asJson(entry.before)}
-        </Code>
-      </div>
-      <div>
-        <Text size="xs" fw={600} c="dimmed" mb={4}>
-          After
-        </Text>
-        <Code block style={{ maxHeight: 320, overflow: 'auto' }}>
-          {asJson(entry.after)}
-        </Code>
-      </div>
-    </SimpleGrid>
+      )}
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="sm">
+        <div>
+          <Text size="xs" fw={600} c="dimmed" mb={4}>
+            Before
+          </Text>
+          <Code block style={{ maxHeight: 320, overflow: 'auto' }}>
+            {asJson(entry.before)}
+          </Code>
+        </div>
+        <div>
+          <Text size="xs" fw={600} c="dimmed" mb={4}>
+            After
+          </Text>
+          <Code block style={{ maxHeight: 320, overflow: 'auto' }}>
+            {asJson(entry.after)}
+          </Code>
+        </div>
+      </SimpleGrid>
+    </Stack>
   )
 }
 
@@ -119,7 +140,7 @@ export function AuditPage() {
                         aria-label={`${open ? 'Hide' : 'Show'} the change of ${entry.action} #${entry.id}`}
                         data-testid={`audit-expand-${entry.id}`}
                       >
-                        <ChevronIcon style={{ transform: open ? 'rotate(90deg)' : undefined, transition: 'transform 150ms' }} />
+                        {open ? <ChevronDownIcon /> : <ChevronRightIcon />}
                       </ActionIcon>
                     </Table.Td>
                     <Table.Td style={{ whiteSpace: 'nowrap' }}>

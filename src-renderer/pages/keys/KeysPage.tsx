@@ -52,6 +52,20 @@ function TimeCell({ iso, empty }: { iso: string | null; empty: string }) {
   )
 }
 
+/** Why a key is not plainly active, for the status badge's tooltip. */
+function statusDetail(key: KeyDto): string {
+  switch (key.status) {
+    case 'revoked':
+      return `Revoked ${formatDateTime(key.revokedAt)}`
+    case 'grace':
+      return `Rolled: this secret works until ${formatDateTime(key.expiresAt)}`
+    case 'expired':
+      return `Expired ${formatDateTime(key.expiresAt)}`
+    default:
+      return ''
+  }
+}
+
 type Shown = { secret: string; keyName: string; title: string }
 
 export function KeysPage() {
@@ -139,9 +153,11 @@ export function KeysPage() {
                   </Table.Td>
                   <Table.Td>{tierName(key.tierId)}</Table.Td>
                   <Table.Td>
-                    <Badge color={STATUS_COLOR[key.status]} variant="light" data-testid={`status-${key.id}`}>
-                      {key.status}
-                    </Badge>
+                    <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
+                      <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={0} data-testid={`status-${key.id}`}>
+                        {key.status}
+                      </Badge>
+                    </Tooltip>
                   </Table.Td>
                   <Table.Td>
                     <TimeCell iso={key.createdAt} empty="—" />
@@ -150,7 +166,13 @@ export function KeysPage() {
                     <TimeCell iso={key.lastUsedAt} empty="never" />
                   </Table.Td>
                   <Table.Td>
-                    <TimeCell iso={key.revokedAt ?? key.expiresAt} empty="never" />
+                    {key.status === 'revoked' ? (
+                      <Text size="sm" c="dimmed">
+                        —
+                      </Text>
+                    ) : (
+                      <TimeCell iso={key.expiresAt} empty="never" />
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Group gap="xs" wrap="nowrap" justify="flex-end">
