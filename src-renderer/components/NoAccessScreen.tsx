@@ -17,7 +17,7 @@ export function NoAccessScreen({ reason }: { reason: 'no-token' | 'unauthorized'
           <Text>
             Open the admin URL printed by <Code>clawhq-local serve</Code>. It looks like
           </Text>
-          <Code block>http://127.0.0.1:7420/admin/?token=…</Code>
+          <Code block>{`${window.location.origin}/admin/?token=…`}</Code>
           <Text size="sm" c="dimmed">
             The token is kept for this browser tab only and removed from the address bar.
           </Text>

@@ -120,6 +120,7 @@ test('the admin URL opens the keys page and its token leaves the address bar', a
 test('a key created in the GUI authenticates against the API', async () => {
   await page.getByTestId('create-key').click()
   await page.getByTestId('key-name-input').fill('e2e')
+  await page.screenshot({ path: `${SCREENSHOTS}/create-key.png` })
   await page.getByTestId('create-key-submit').click()
 
   const secretModal = page.getByRole('dialog', { name: 'Key created' })
@@ -265,6 +266,7 @@ test('without a token the page says where to get the admin URL', async () => {
   const stranger = await context.newPage()
   await stranger.goto(`${served.origin}/admin/`)
   await expect(stranger.getByTestId('no-access')).toContainText('Open the admin URL printed by clawhq-local serve')
+  await stranger.screenshot({ path: `${SCREENSHOTS}/no-token.png` })
   await stranger.close()
 })
 

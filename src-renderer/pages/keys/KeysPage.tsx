@@ -45,7 +45,7 @@ function TimeCell({ iso, empty }: { iso: string | null; empty: string }) {
   if (!iso) return <Text size="sm" c="dimmed">{empty}</Text>
   return (
     <Tooltip label={formatDateTime(iso)} withArrow>
-      <Text size="sm" tabIndex={0} style={{ whiteSpace: 'nowrap' }}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
         {formatRelative(iso)}
       </Text>
     </Tooltip>
@@ -154,7 +154,7 @@ export function KeysPage() {
                   <Table.Td>{tierName(key.tierId)}</Table.Td>
                   <Table.Td>
                     <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
-                      <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={0} data-testid={`status-${key.id}`}>
+                      <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
                         {key.status}
                       </Badge>
                     </Tooltip>

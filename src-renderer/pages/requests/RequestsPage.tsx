@@ -1,4 +1,4 @@
-import { Badge, Group, SegmentedControl, Select, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core'
+import { Badge, Group, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
 import { EmptyRow } from '../../components/EmptyRow'
@@ -115,11 +115,9 @@ export function RequestsPage() {
             {requests.map((row) => (
               <Table.Tr key={row.id} data-testid="request-row" data-path={row.path} data-status={row.status}>
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Tooltip label={formatDateTime(row.at)} withArrow>
-                    <Text size="sm" ff="monospace" tabIndex={0}>
-                      {formatTimeOfDay(row.at)}
-                    </Text>
-                  </Tooltip>
+                  <Text size="sm" ff="monospace" title={formatDateTime(row.at)}>
+                    {formatTimeOfDay(row.at)}
+                  </Text>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm" ff="monospace" fw={600}>
@@ -137,11 +135,16 @@ export function RequestsPage() {
                   )}
                 </Table.Td>
                 <Table.Td>
-                  <Tooltip label={row.errorCode ?? 'OK'} withArrow>
-                    <Badge color={statusColor(row.status)} variant="light" tabIndex={0}>
+                  <Group gap={6} wrap="nowrap">
+                    <Badge color={statusColor(row.status)} variant="light">
                       {row.status}
                     </Badge>
-                  </Tooltip>
+                    {row.errorCode && (
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {row.errorCode}
+                      </Text>
+                    )}
+                  </Group>
                 </Table.Td>
                 <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
                   <Text size="sm" ff="monospace">
