@@ -101,8 +101,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   disposeIpc?.()
-  // fetch keeps an aborted SSE socket for its 4 s keep-alive; don't wait for it here (the shutdown
-  // behaviour itself is tested below, on a server of its own)
+  // Node's fetch (undici) leaves the socket of an aborted SSE response open for its 4 s keep-alive
+  // timeout (a node:http client that destroys its socket lets close() finish at once); don't wait for it.
+  // Shutdown with a stream still open is tested below, on a server of its own.
   server?.core.api.server.closeAllConnections()
   await server?.close()
 })
@@ -499,6 +500,19 @@ describe('live events', () => {
     await transports.ipc.call('keys.create', { name: '' })
     await new Promise((r) => setTimeout(r, 150))
     expect(ipcEvents.filter((e) => e.name === 'audit.new')).toEqual([])
+  })
+
+  it('answers keys.create with its secret even when an event listener throws after the commit', async () => {
+    const off = server.core.events.on('audit.new', () => {
+      throw new Error('a broken listener')
+    })
+    try {
+      const { result } = await transports.ipc.call('keys.create', { name: 'despite a broken listener' })
+      expect(services().keys.list().some((k) => k.name === 'despite a broken listener')).toBe(true) // committed
+      expect(result).toMatchObject({ ok: true, value: { secret: expect.stringMatching(/^clw_/) } })
+    } finally {
+      off()
+    }
   })
 
   it('stops handling and forwarding once the IPC transport is disposed', async () => {

@@ -287,6 +287,31 @@ describe('Store.transaction and onCommit', () => {
     expect(store.sqlite.prepare('select count(*) from settings').pluck().get()).toBe(0)
   })
 
+  it('still returns the committed result, and runs the other callbacks, when one onCommit callback throws', async () => {
+    // e.g. a live-event listener failing after keys.create committed: the caller must still get its
+    // result (the key's only copy of the secret), since the row is already stored
+    const store = await open()
+    const calls: string[] = []
+    let result: unknown
+    let thrown: unknown
+    try {
+      result = store.transaction(() => {
+        store.run(store.db.insertInto('settings').values({ key: 'k', value: '1' }))
+        store.onCommit(() => {
+          throw new Error('listener failed')
+        })
+        store.onCommit(() => calls.push('second'))
+        return 'committed'
+      })
+    } catch (error) {
+      thrown = error
+    }
+    expect(store.sqlite.prepare('select count(*) from settings').pluck().get()).toBe(1) // it did commit
+    expect(thrown).toBeUndefined()
+    expect(result).toBe('committed')
+    expect(calls).toEqual(['second'])
+  })
+
   it('runs onCommit at once outside a transaction', async () => {
     const store = await open()
     const calls: string[] = []
