@@ -110,6 +110,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
           // an error line must not be lost to a crash that follows it.
           pino.destination({ dest: options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'), mkdir: true, sync: true }),
         )
+  if (logger) {
+    store.onCallbackError = (error) => logger.error({ err: error }, 'after-commit callback failed')
+    events.onListenerError = (error, name) => logger.error({ err: error, event: name }, 'event listener failed')
+  }
   const hostPolicy = new HostPolicy(options.tls ? 'https' : 'http')
   const startedAt = clock.now()
   let apiBaseUrl = ''

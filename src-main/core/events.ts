@@ -13,8 +13,17 @@ export class EventBus {
     return () => set.delete(listener as Listener<never>)
   }
 
+  /** Where a listener's error goes; one failing listener never stops the others or the emitter. */
+  onListenerError: (error: unknown, name: EventName) => void = (error, name) => console.error(`listener of ${name} failed`, error)
+
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
-    for (const listener of this.listeners.get(name) ?? []) (listener as Listener<E>)(payload)
+    for (const listener of this.listeners.get(name) ?? []) {
+      try {
+        ;(listener as Listener<E>)(payload)
+      } catch (error) {
+        this.onListenerError(error, name)
+      }
+    }
   }
 
   listenerCount(name: EventName): number {

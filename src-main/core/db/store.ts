@@ -114,6 +114,8 @@ export class Store {
   }
 
   private afterCommit: Array<() => void> | null = null
+  /** Where errors of `onCommit` callbacks go; they never reach the caller of a committed transaction. */
+  onCallbackError: (error: unknown) => void = (error) => console.error('after-commit callback failed', error)
   /** Bumped on every commit of this connection; with `data_version` it tells caches when to reload. */
   localCommits = 0
 
@@ -134,7 +136,14 @@ export class Store {
       return result
     } finally {
       this.afterCommit = null
-      for (const callback of callbacks) callback()
+      // The work is committed: a failing callback must neither hide that nor stop the others.
+      for (const callback of callbacks) {
+        try {
+          callback()
+        } catch (error) {
+          this.onCallbackError(error)
+        }
+      }
     }
   }
 

@@ -55,10 +55,14 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
 
   await app.register(
     async (admin) => {
+      // Errors raised before a handler (the Host guard, body limits, bad JSON) keep their status, as Results.
       admin.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
         const status = error.statusCode ?? 500
         if (status >= 500) admin.log.error({ err: error }, 'admin request failed')
-        fail(reply, status < 500 ? 'INVALID_INPUT' : 'INTERNAL_ERROR', status < 500 ? (error.message ?? 'Bad request.') : 'Internal error.')
+        const code: AdminErrorCode =
+          status === 401 ? 'UNAUTHORIZED' : status === 403 ? 'FORBIDDEN_SENDER' : status === 404 ? 'NOT_FOUND' : status < 500 ? 'INVALID_INPUT' : 'INTERNAL_ERROR'
+        const message = status < 500 ? (error.message ?? 'Bad request.') : 'Internal error; the details are in the server log.'
+        reply.code(status).send({ ok: false, error: { code, message } } satisfies Result<never>)
       })
 
       admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true } }, async (request, reply) => {
