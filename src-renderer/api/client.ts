@@ -25,7 +25,15 @@ export interface AdminClient {
 export function createClient(transport: Transport): AdminClient {
   return {
     async invoke(method, input) {
-      const value = unwrapResult(await transport.invoke(method, input), method)
+      let reply: unknown
+      try {
+        reply = await transport.invoke(method, input)
+      } catch (error) {
+        if (error instanceof AdminError) throw error
+        // A transport that fails outright (IPC torn down, a bug) still reaches the page as an AdminError.
+        throw new AdminError({ code: 'INTERNAL_ERROR', message: `${method} failed: ${error instanceof Error ? error.message : String(error)}` })
+      }
+      const value = unwrapResult(reply, method)
       const parsed = contract[method].output.safeParse(value)
       if (!parsed.success) {
         throw new AdminError({

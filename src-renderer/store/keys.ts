@@ -8,6 +8,7 @@ export interface KeysSlice {
   loadKeys(): Promise<void>
   /** Resolves to the new key and its secret, which exists nowhere else: show it once. Throws on failure. */
   createKey(input: MethodInput<'keys.create'>): Promise<MethodOutput<'keys.create'>>
+  updateKey(input: MethodInput<'keys.update'>): Promise<KeyDto>
   revokeKey(id: string): Promise<KeyDto>
   rollKey(id: string, graceSeconds: number): Promise<MethodOutput<'keys.roll'>>
   /** A live request-log row says the key was just used. */
@@ -39,6 +40,13 @@ export const createKeysSlice: SliceCreator<KeysSlice> = ({ client }) => (set, ge
     set({ keys: upsert(get().keys, created.key) })
     void get().loadTiers()
     return created
+  },
+
+  async updateKey(input) {
+    const updated = await client.invoke('keys.update', input)
+    set({ keys: upsert(get().keys, updated) })
+    void get().loadTiers()
+    return updated
   },
 
   async revokeKey(id) {

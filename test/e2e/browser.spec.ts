@@ -88,6 +88,7 @@ let page: Page
 const pageProblems: string[] = []
 let secret = ''
 let keyId = ''
+let rolledKey = { id: '', secret: '' }
 
 test.beforeAll(async ({ browser }) => {
   mkdirSync(SCREENSHOTS, { recursive: true })
@@ -227,10 +228,11 @@ test('rolling a key shows the new secret once and keeps the old one for the grac
   expect((await getMe(served.origin, oldSecret)).status).toBe(200)
   const rolled = await getMe(served.origin, newSecret)
   expect(rolled.status).toBe(200)
-  await expect(page.getByTestId(`status-${(rolled.body.data.key as { id: string }).id}`)).toHaveText('active')
+  rolledKey = { id: (rolled.body.data.key as { id: string }).id, secret: newSecret }
+  await expect(page.getByTestId(`status-${rolledKey.id}`)).toHaveText('active')
 })
 
-test('a custom tier can be added and deleted; built-ins cannot', async () => {
+test('a custom tier can be added, given to a key, and deleted once unused; built-ins cannot', async () => {
   await page.getByTestId('nav-tiers').click()
   await expect(page.getByTestId('tier-row-rpm-60')).toContainText('built-in')
   await expect(page.getByTestId('delete-tier-rpm-60')).toHaveCount(0)
@@ -246,6 +248,26 @@ test('a custom tier can be added and deleted; built-ins cannot', async () => {
   await expect(row).toContainText('1 hour')
   await page.screenshot({ path: `${SCREENSHOTS}/tiers.png` })
 
+  // Move the rolled key onto the new tier: the API applies its limit from the next request.
+  const moveKeyTo = async (tierLabel: RegExp) => {
+    await page.getByTestId('nav-keys').click()
+    await page.getByTestId(`edit-${rolledKey.id}`).click()
+    await page.getByTestId('edit-key-tier-select').click()
+    await page.getByRole('option', { name: tierLabel }).click()
+    await page.getByTestId('edit-key-submit').click()
+    await expect(page.getByRole('dialog', { name: /Edit key/ })).toBeHidden()
+  }
+  await moveKeyTo(/^E2E burst/)
+  await expect(page.getByTestId(`key-row-${rolledKey.id}`)).toContainText('E2E burst')
+  const limited = await fetch(`${served.origin}/api/v1/me`, { headers: { Authorization: `Bearer ${rolledKey.secret}` } })
+  expect(limited.status).toBe(200)
+  expect(limited.headers.get('x-ratelimit-limit')).toBe('5')
+
+  await page.getByTestId('nav-tiers').click()
+  await expect(row).toContainText('1')
+  await expect(row.getByRole('button', { name: 'Delete tier E2E burst' })).toBeDisabled()
+  await moveKeyTo(/^60 RPM/)
+  await page.getByTestId('nav-tiers').click()
   await row.getByRole('button', { name: 'Delete tier E2E burst' }).click()
   await page.getByTestId('confirm-delete-tier').click()
   await expect(row).toHaveCount(0)

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
 import { DEFAULT_SCOPES, SCOPES, type Scope } from '../../../src-shared/scopes'
 import { formatSeconds } from '../../components/format'
+import { SCOPE_HELP } from './scopes'
 import { useAdmin } from '../../store'
 
 const DEFAULT_TIER_ID = 'rpm-60'
@@ -13,17 +14,6 @@ const EXPIRY_CHOICES = [
   { value: '90', label: '90 days' },
 ]
 const MONEY = /^\d{1,9}(\.\d{1,2})?$/
-
-const SCOPE_HELP: Record<Scope, string> = {
-  'listings:read': 'browse and search listings',
-  'listings:write': 'create, update and delete own listings',
-  'souls:read': 'read soul profiles',
-  purchases: 'buy listings from the wallet',
-  'activity:read': 'purchase history and stats',
-  webhooks: 'manage webhook endpoints',
-  chat: 'talk to agents',
-  keys: 'manage API keys (powerful)',
-}
 
 export function expiresAtFor(choice: string, now = Date.now()): string | null {
   if (choice === 'never') return null

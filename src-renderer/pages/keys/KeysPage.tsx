@@ -9,6 +9,7 @@ import { SecretModal } from '../../components/SecretModal'
 import { EmptyRow } from '../../components/EmptyRow'
 import { useAdmin } from '../../store'
 import { CreateKeyModal } from './CreateKeyModal'
+import { EditKeyModal } from './EditKeyModal'
 import { RollKeyModal } from './RollKeyModal'
 
 const STATUS_COLOR: Record<KeyDto['status'], string> = {
@@ -80,6 +81,7 @@ export function KeysPage() {
   const [shown, setShown] = useState<Shown | null>(null)
   const [revoking, setRevoking] = useState<KeyDto | null>(null)
   const [rolling, setRolling] = useState<KeyDto | null>(null)
+  const [editing, setEditing] = useState<KeyDto | null>(null)
 
   const tierName = (id: string) => tiers.find((tier) => tier.id === id)?.name ?? id
 
@@ -179,6 +181,16 @@ export function KeysPage() {
                       <Button
                         size="xs"
                         variant="default"
+                        disabled={!usable}
+                        onClick={() => setEditing(key)}
+                        aria-label={`Edit key ${key.name}`}
+                        data-testid={`edit-${key.id}`}
+                      >
+                        Edit
+                      </Button>
+                      <Button
+                        size="xs"
+                        variant="default"
                         disabled={key.status !== 'active'}
                         onClick={() => setRolling(key)}
                         aria-label={`Roll key ${key.name}`}
@@ -214,6 +226,7 @@ export function KeysPage() {
           setShown({ secret, keyName: key.name, title: 'Key created' })
         }}
       />
+      <EditKeyModal target={editing} onClose={() => setEditing(null)} />
       <RollKeyModal
         target={rolling}
         onClose={() => setRolling(null)}
