@@ -7,6 +7,7 @@ import { formatDateTime, formatRelative } from '../../components/format'
 import { PlusIcon } from '../../components/icons'
 import { SecretModal } from '../../components/SecretModal'
 import { EmptyRow } from '../../components/EmptyRow'
+import { useNow } from '../../components/useNow'
 import { useAdmin } from '../../store'
 import { CreateKeyModal } from './CreateKeyModal'
 import { EditKeyModal } from './EditKeyModal'
@@ -42,12 +43,12 @@ function ScopesCell({ scopes }: { scopes: KeyDto['scopes'] }) {
   )
 }
 
-function TimeCell({ iso, empty }: { iso: string | null; empty: string }) {
+function TimeCell({ iso, empty, now }: { iso: string | null; empty: string; now: number }) {
   if (!iso) return <Text size="sm" c="dimmed">{empty}</Text>
   return (
     <Tooltip label={formatDateTime(iso)} withArrow>
       <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-        {formatRelative(iso)}
+        {formatRelative(iso, now)}
       </Text>
     </Tooltip>
   )
@@ -83,6 +84,7 @@ export function KeysPage() {
   const [rolling, setRolling] = useState<KeyDto | null>(null)
   const [editing, setEditing] = useState<KeyDto | null>(null)
 
+  const now = useNow(30_000)
   const tierName = (id: string) => tiers.find((tier) => tier.id === id)?.name ?? id
 
   const revoke = async () => {
@@ -162,10 +164,10 @@ export function KeysPage() {
                     </Tooltip>
                   </Table.Td>
                   <Table.Td>
-                    <TimeCell iso={key.createdAt} empty="—" />
+                    <TimeCell iso={key.createdAt} empty="—" now={now} />
                   </Table.Td>
                   <Table.Td>
-                    <TimeCell iso={key.lastUsedAt} empty="never" />
+                    <TimeCell iso={key.lastUsedAt} empty="never" now={now} />
                   </Table.Td>
                   <Table.Td>
                     {key.status === 'revoked' ? (
@@ -173,7 +175,7 @@ export function KeysPage() {
                         —
                       </Text>
                     ) : (
-                      <TimeCell iso={key.expiresAt} empty="never" />
+                      <TimeCell iso={key.expiresAt} empty="never" now={now} />
                     )}
                   </Table.Td>
                   <Table.Td>
@@ -181,7 +183,7 @@ export function KeysPage() {
                       <Button
                         size="xs"
                         variant="default"
-                        disabled={!usable}
+                        disabled={key.status !== 'active'}
                         onClick={() => setEditing(key)}
                         aria-label={`Edit key ${key.name}`}
                         data-testid={`edit-${key.id}`}
