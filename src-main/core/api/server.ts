@@ -1,13 +1,7 @@
 import fastifyCors from '@fastify/cors'
 import fastifySwagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod'
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
 import { newId } from '../ids'
 import type { KeysService } from '../keys/keys.service'
@@ -17,6 +11,7 @@ import { ApiError, errorEnvelope } from './envelope'
 import type { HostPolicy } from './host-policy'
 import { createAuthHook } from './plugins/auth'
 import { errorHandler } from './plugins/errors'
+import { serializerCompiler } from './serializer'
 import { healthRoutes } from './routes/health'
 import { keyRoutes } from './routes/keys'
 import { meRoutes } from './routes/me'
@@ -67,13 +62,14 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('errorCode', null)
 
   // Every response, on every route, names its request; a foreign Host or Origin is refused first.
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     if (!deps.hostPolicy.allowsHost(request.headers.host))
-      throw new ApiError(403, 'INVALID_REQUEST', `Host "${request.headers.host ?? ''}" is not this server; add it under Settings → allowed hosts.`)
+      return done(new ApiError(403, 'INVALID_REQUEST', `Host "${request.headers.host ?? ''}" is not this server; add it under Settings → allowed hosts.`))
     const origin = request.headers.origin
     if (origin !== undefined && !deps.hostPolicy.allowsOrigin(origin))
-      throw new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`)
+      return done(new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`))
+    done()
   })
   await app.register(fastifyCors, {
     origin: (origin, callback) => callback(null, origin !== undefined && deps.hostPolicy.isCorsOrigin(origin)),
@@ -98,8 +94,13 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(
     async (api) => {
       const api_ = api.withTypeProvider<ZodTypeProvider>()
-      api_.addHook('onRequest', createAuthHook(deps.keys, deps.rateLimits))
-      api_.addHook('onResponse', async (request, reply) => {
+      // Each route that needs a key gets the gate when it is registered, with its scope bound in.
+      api_.addHook('onRoute', (route) => {
+        if (route.config?.auth === false) return
+        const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope)
+        route.onRequest = [gate, ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])]
+      })
+      api_.addHook('onResponse', (request, reply, done) => {
         const latency = reply.elapsedTime
         deps.requestLog.record({
           id: request.id,
@@ -112,6 +113,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
           error_code: request.errorCode,
           source: 'api',
         })
+        done()
       })
       api_.setNotFoundHandler((request, reply) => {
         request.errorCode = 'NOT_FOUND'

@@ -1,4 +1,5 @@
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { Scope } from '../../../../src-shared/scopes'
 import { toIso } from '../../clock'
 import type { AuthFailure, AuthResult, KeysService } from '../../keys/keys.service'
 import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelimit.service'
@@ -27,13 +28,21 @@ function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): vo
 }
 
 /**
- * The API's gate, run on every route of /api/v1 before the body is read: the key (401), then its
- * tier's limit (429, nothing consumed), then the route's scope (403).
+ * The API's gate, attached to each /api/v1 route that needs a key, before its body is read: the key
+ * (401), then its tier's limit (429, nothing consumed), then the route's scope (403). A synchronous
+ * hook: the whole decision, check and consume included, is one step of the event loop.
  */
-export function createAuthHook(keys: KeysService, rateLimits: RateLimitService) {
-  return async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const config = request.routeOptions.config
-    if (config.auth === false) return
+export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, scope: Scope | undefined) {
+  return function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    try {
+      gate(request, reply)
+      done()
+    } catch (error) {
+      done(error as Error)
+    }
+  }
+
+  function gate(request: FastifyRequest, reply: FastifyReply): void {
     const header = request.headers.authorization
     const secret = header === undefined ? undefined : BEARER.exec(header)?.[1]
     const result: AuthResult =
@@ -58,9 +67,9 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService) 
       )
     }
 
-    if (config.scope !== undefined && !result.key.scopes.has(config.scope)) {
-      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This key lacks the scope "${config.scope}" that this operation needs.`, {
-        required: config.scope,
+    if (scope !== undefined && !result.key.scopes.has(scope)) {
+      throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This key lacks the scope "${scope}" that this operation needs.`, {
+        required: scope,
         granted: [...result.key.scopes],
       })
     }
