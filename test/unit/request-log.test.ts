@@ -25,7 +25,11 @@ describe('RequestLog', () => {
     services = await openServices(tempDir(), { clock, requestLogFlushMs: 10_000 })
     const { key } = services.keys.create({ name: 'k' }, 'cli')
     const seen: number[] = []
-    services.events.on('requests.new', (rows) => seen.push(rows.length))
+    const announced: Array<{ seq: number; id: string }> = []
+    services.events.on('requests.new', (rows) => {
+      seen.push(rows.length)
+      announced.push(...rows.map(({ seq, id }) => ({ seq, id })))
+    })
     services.requestLog.record(request(T0 + 1000, key.id, 200, 1))
     services.requestLog.record(request(T0 + 2000, key.id, 429, 3))
     services.requestLog.record(request(T0 + 61_000, key.id, 500, 5))
@@ -37,6 +41,8 @@ describe('RequestLog', () => {
     const { rows, total } = services.requestLog.list({ limit: 10 })
     expect(total).toBe(4)
     expect(rows[0].seq).toBeGreaterThan(rows[1].seq)
+    // The live event names each row by the seq it was stored under.
+    expect(announced.sort((a, b) => a.seq - b.seq)).toEqual(rows.map(({ seq, id }) => ({ seq, id })).sort((a, b) => a.seq - b.seq))
     const usage = services.store.all(services.store.db.selectFrom('usage_minute').selectAll().orderBy('key_id').orderBy('minute'))
     expect(usage).toEqual([
       { key_id: '', minute: T0 / 60_000, requests: 1, errors: 1, limited: 0, latency_sum_ms: 2, latency_max_ms: 2 },
