@@ -4,58 +4,16 @@
  * binary cannot run (it is downloaded on first use, which fails offline), say so in one line and run headless
  * mode instead (SPEC §1). Every step either finishes, times out or fails loudly: this script never hangs.
  */
-import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build, buildReason } from './build-state.mjs'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
+const NATIVE_ELECTRON_BINDING = 'build/native/electron/better_sqlite3.node'
 const ELECTRON_CHECK_TIMEOUT_MS = 60_000
 const ELECTRON_VERSION_TIMEOUT_MS = 30_000
-
-/** What has to exist for the app to start; the desktop entry, the CLI, the preload and the GUI. */
-const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html']
-/** What a build is made from, besides every src-* folder. */
-const BUILD_INPUTS = ['package.json', 'electron.vite.config.ts', 'tsconfig.json']
-const NATIVE_ELECTRON_BINDING = 'build/native/electron/better_sqlite3.node'
-
-function newestMtime(path) {
-  let stat
-  try {
-    stat = statSync(path)
-  } catch {
-    return 0
-  }
-  if (!stat.isDirectory()) return stat.mtimeMs
-  let newest = stat.mtimeMs
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)))
-  return newest
-}
-
-function buildReason() {
-  const outputTimes = []
-  for (const output of OUTPUTS) {
-    if (!existsSync(join(root, output))) return `${output} is missing`
-    outputTimes.push(statSync(join(root, output)).mtimeMs)
-  }
-  const oldestOutput = Math.min(...outputTimes)
-  const sources = readdirSync(root).filter((name) => name.startsWith('src-')).concat(BUILD_INPUTS)
-  const stale = sources.find((source) => newestMtime(join(root, source)) > oldestOutput)
-  return stale ? `${stale} changed since the last build` : null
-}
-
-/** `npm run build` without going through npm (no shell, so no .cmd trouble on Windows). */
-function build() {
-  const steps = [[join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']]
-  if (existsSync(join(root, 'scripts', 'build-cli.mjs'))) steps.push([join(root, 'scripts', 'build-cli.mjs')])
-  for (const args of steps) {
-    const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', shell: false })
-    if (result.status !== 0) {
-      console.error(`The build failed (${args.map((a) => a.replace(root, '.')).join(' ')}); fix the error above and run npm start again.`)
-      process.exit(result.status ?? 1)
-    }
-  }
-}
 
 /**
  * Runs a process with a deadline and collects its output. Detached on POSIX so that a timeout kills the whole

@@ -1,9 +1,11 @@
-import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+// @ts-expect-error: a plain .mjs script shared with `npm start`
+import { build, buildReason } from '../scripts/build-state.mjs'
 
-/** Tests that run the CLI as a separate process need the build; `npm test` builds first, a bare `vitest` builds here. */
+/** Tests that run the CLI as its own process need a build no older than the sources: build when it is. */
 export default function setup(): void {
-  if (existsSync('out/main/cli.js')) return
-  const result = spawnSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' })
-  if (result.status !== 0) throw new Error('electron-vite build failed')
+  const reason = (buildReason as () => string | null)()
+  if (reason) {
+    console.log(`Building first: ${reason}.`)
+    ;(build as () => void)()
+  }
 }

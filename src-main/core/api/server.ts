@@ -1,4 +1,3 @@
-import fastifyCors from '@fastify/cors'
 import fastifySwagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -23,6 +22,7 @@ export const API_PREFIX = '/api/v1'
 const KEY_IN_TEXT = /clw_[0-9A-Za-z]{32}/g
 export const redactKeys = (text: string): string => (text.includes('clw_') ? text.replace(KEY_IN_TEXT, 'clw_[redacted]') : text)
 export const BODY_LIMIT = 1024 * 1024
+const CORS_EXPOSED_HEADERS = 'x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ratelimit, ratelimit-policy'
 
 export interface ApiDeps {
   keys: KeysService
@@ -62,18 +62,28 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('errorCode', null)
 
   // Every response, on every route, names its request; a foreign Host or Origin is refused first.
+  // CORS is closed unless the operator allowed an origin; only requests from such an origin pay for it.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
     if (!deps.hostPolicy.allowsHost(request.headers.host))
       return done(new ApiError(403, 'INVALID_REQUEST', `Host "${request.headers.host ?? ''}" is not this server; add it under Settings → allowed hosts.`))
     const origin = request.headers.origin
-    if (origin !== undefined && !deps.hostPolicy.allowsOrigin(origin))
+    if (origin === undefined) return done()
+    if (!deps.hostPolicy.allowsOrigin(origin))
       return done(new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`))
+    if (deps.hostPolicy.isCorsOrigin(origin)) {
+      reply.header('access-control-allow-origin', origin)
+      reply.header('vary', 'Origin')
+      reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS)
+      if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+        reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'authorization, content-type')
+        reply.header('access-control-max-age', '600')
+        reply.code(204).send()
+        return // answered: a callback hook that replies does not call done()
+      }
+    }
     done()
-  })
-  await app.register(fastifyCors, {
-    origin: (origin, callback) => callback(null, origin !== undefined && deps.hostPolicy.isCorsOrigin(origin)),
-    exposedHeaders: ['x-request-id', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after', 'ratelimit', 'ratelimit-policy'],
   })
 
   await app.register(fastifySwagger, {

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto'
+import { hash, randomInt } from 'node:crypto'
 import { crc32 } from 'node:zlib'
 
 /**
@@ -37,6 +37,6 @@ export function checkKeySecret(secret: string): SecretProblem | null {
 }
 
 /** Only this hash is stored. A 154-bit random secret needs no slow KDF; lookups by hash leak no timing. */
-export const hashKeySecret = (secret: string): string => createHash('sha256').update(secret).digest('hex')
+export const hashKeySecret = (secret: string): string => hash('sha256', secret, 'hex')
 
 export const keyHint = (secret: string): string => `${secret.slice(0, 8)}…${secret.slice(-4)}`

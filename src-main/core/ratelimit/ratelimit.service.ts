@@ -4,10 +4,7 @@ import { StoreCache } from '../db/store-cache'
 import type { RateLimitTier, TiersService } from '../tiers/tiers.service'
 import { SlidingLogLimiter, type LimitDecision } from './sliding-log'
 
-export interface RateLimitOutcome extends LimitDecision {
-  tier: RateLimitTier
-  now: number
-}
+export type RateLimitOutcome = LimitDecision<RateLimitTier>
 
 /** Applies each key's tier through the exact sliding-log limiter. */
 export class RateLimitService {
@@ -33,6 +30,6 @@ export class RateLimitService {
     if (!tier) return undefined
     const now = this.clock.now()
     if (++this.sweeps % 10_000 === 0) this.limiter.sweep(now, (id) => this.tier(id)?.windowMs)
-    return { ...this.limiter.consume(keyId, tier, now), tier, now }
+    return this.limiter.consume(keyId, tier, now)
   }
 }

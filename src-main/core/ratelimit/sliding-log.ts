@@ -12,7 +12,11 @@ export interface LimitPolicy {
   windowMs: number
 }
 
-export interface LimitDecision {
+export interface LimitDecision<P extends LimitPolicy = LimitPolicy> {
+  /** The policy decided under (for a key: its tier). */
+  policy: P
+  /** The time of the decision (ms since epoch). */
+  now: number
   allowed: boolean
   limit: number
   remaining: number
@@ -58,7 +62,7 @@ export class SlidingLogLimiter {
   private readonly logs = new Map<string, RingLog>()
 
   /** Decides and, when allowed, consumes one slot at `now`. */
-  consume(subject: string, policy: LimitPolicy, now: number): LimitDecision {
+  consume<P extends LimitPolicy>(subject: string, policy: P, now: number): LimitDecision<P> {
     let log = this.logs.get(subject)
     if (!log) {
       log = new RingLog(policy.id)
@@ -70,6 +74,8 @@ export class SlidingLogLimiter {
     if (allowed) log.push(now)
     const resetAtMs = log.size > 0 ? log.oldest() + policy.windowMs : now
     return {
+      policy,
+      now,
       allowed,
       limit: policy.limit,
       remaining: Math.max(0, policy.limit - log.size),

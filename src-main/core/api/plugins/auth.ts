@@ -17,7 +17,7 @@ const AUTH_MESSAGES: Record<AuthFailure, string> = {
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
 
 function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
-  const { tier, now } = outcome
+  const { policy: tier, now } = outcome
   const resetSeconds = Math.max(0, Math.ceil((outcome.resetAtMs - now) / 1000))
   reply.header('x-ratelimit-limit', outcome.limit)
   reply.header('x-ratelimit-remaining', outcome.remaining)
@@ -62,8 +62,8 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
       throw new ApiError(
         429,
         'RATE_LIMIT_EXCEEDED',
-        `Rate limit exceeded: ${outcome.limit} requests per ${outcome.tier.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
-        { resetAt, limit: outcome.limit, window: outcome.tier.window },
+        `Rate limit exceeded: ${outcome.limit} requests per ${outcome.policy.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
+        { resetAt, limit: outcome.limit, window: outcome.policy.window },
       )
     }
 

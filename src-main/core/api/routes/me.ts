@@ -39,10 +39,10 @@ export const meRoutes =
           data: {
             key,
             rateLimit: {
-              tier: limit.tier.id,
+              tier: limit.policy.id,
               limit: limit.limit,
-              window: limit.tier.window,
-              windowSeconds: limit.tier.windowMs / 1000,
+              window: limit.policy.window,
+              windowSeconds: limit.policy.windowMs / 1000,
               remaining: limit.remaining,
               resetAt: toIso(limit.resetAtMs),
             },
