@@ -52,6 +52,19 @@ describe('RequestLog', () => {
     expect(services.keys.get(key.id).lastUsedAt).toBe(new Date(T0 + 61_000).toISOString())
   })
 
+  it('stores a batch larger than one insert chunk in order, each row announced under its stored seq', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 10_000 })
+    const announced: Array<{ seq: number; id: string }> = []
+    services.events.on('requests.new', (rows) => announced.push(...rows.map(({ seq, id }) => ({ seq, id }))))
+    const ids = Array.from({ length: 150 }, (_, i) => `req_${String(i).padStart(3, '0')}`)
+    for (const [i, id] of ids.entries()) services.requestLog.record({ ...request(T0 + i, 'key_a', 200), id })
+    services.requestLog.flush()
+    const { rows, total } = services.requestLog.list({ limit: 500 })
+    expect(total).toBe(150)
+    expect(rows.map((r) => r.id).reverse()).toEqual(ids)
+    expect(announced).toEqual(rows.map(({ seq, id }) => ({ seq, id })).reverse())
+  })
+
   it('filters by key, status class and path, and pages backwards', async () => {
     services = await openServices(tempDir(), { requestLogFlushMs: 10_000 })
     for (let i = 0; i < 30; i++) services.requestLog.record({ ...request(T0 + i, i % 2 ? 'key_a' : null, i % 3 ? 200 : 429), path: `/api/v1/p${i}` })

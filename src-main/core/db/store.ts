@@ -108,6 +108,12 @@ export class Store {
     return (...parameters) => statement.run(...parameters)
   }
 
+  lastInsertRowid(): number {
+    this.lastRowidStatement ??= this.sqlite.prepare('select last_insert_rowid()').pluck()
+    return this.lastRowidStatement.get() as number
+  }
+  private lastRowidStatement: BetterSqlite3.Statement | undefined
+
   run(query: Compilable<unknown>): BetterSqlite3.RunResult {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).run(...(parameters as Params))
@@ -124,10 +130,13 @@ export class Store {
    * on BUSY. Called inside another transaction it joins it. Callbacks given to `onCommit` run once the
    * outermost transaction has committed, and are dropped if it rolls back.
    */
-  transaction<T>(work: () => T): T {
+  transaction<T>(work: () => T, options: { durable?: boolean } = {}): T {
     if (this.afterCommit) return work()
     this.afterCommit = []
     let callbacks: Array<() => void> = []
+    // `durable: false` (telemetry only) commits without the fsync; FULL is restored before anything else runs.
+    const relaxed = options.durable === false
+    if (relaxed) this.sqlite.pragma('synchronous = NORMAL')
     try {
       const result = this.sqlite.transaction(work).immediate()
       callbacks = this.afterCommit
@@ -135,6 +144,7 @@ export class Store {
       this.stamp = null
       return result
     } finally {
+      if (relaxed) this.sqlite.pragma('synchronous = FULL')
       this.afterCommit = null
       // The work is committed: a failing callback must neither hide that nor stop the others.
       for (const callback of callbacks) {
