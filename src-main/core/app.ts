@@ -10,7 +10,7 @@ import { createHandlers } from './admin/handlers'
 import { registerHttpTransport } from './admin/transports/http'
 import { buildApiServer, API_PREFIX } from './api/server'
 import { HostPolicy } from './api/host-policy'
-import { AuditService, type Actor } from './audit/audit.service'
+import { AuditService } from './audit/audit.service'
 import { systemClock, toIso, type Clock } from './clock'
 import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './config'
 import { Store } from './db/store'
@@ -87,7 +87,7 @@ export interface Core {
   readonly events: EventBus
   readonly api: FastifyInstance
   readonly adminToken: string | null
-  dispatch(method: string, input: unknown, actor: Actor): Promise<import('../../src-shared/errors').Result<unknown>>
+  dispatch: Dispatch
   listen(): Promise<{ apiBaseUrl: string; adminUrl: string | null }>
   close(): Promise<void>
 }
