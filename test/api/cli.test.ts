@@ -41,6 +41,13 @@ describe('clawhq-local CLI', () => {
     expect(audit.map((e: { action: string; actor: string }) => `${e.actor} ${e.action}`)).toEqual(['cli key.rolled', 'cli key.created', 'cli tier.created'])
   })
 
+  it('runs as npx clawhq-local in the checkout (the package bin)', async () => {
+    const { spawnSync } = await import('node:child_process')
+    const result = spawnSync('npx', ['--no-install', 'clawhq-local', '--version'], { encoding: 'utf8' })
+    expect(result.status).toBe(0)
+    expect(result.stdout.trim()).toBe(JSON.parse((await import('node:fs')).readFileSync('package.json', 'utf8')).version)
+  })
+
   it('refuses bad input with a clear message and a non-zero exit, changing nothing', async () => {
     const dataDir = tempDir()
     const badTier = await runCli(['keys', 'create', '--name', 'x', '--tier', 'nope', '--data-dir', dataDir])
