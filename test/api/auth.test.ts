@@ -196,6 +196,7 @@ describe('unauthenticated routes', () => {
     server = await startServer()
     const { body } = await getJson(`${server.apiBaseUrl}/openapi.json`)
     expect(body.openapi).toBe('3.1.0')
+    expect(body.servers).toEqual([{ url: server.origin }])
     expect(Object.keys(body.paths).sort()).toEqual(
       ['/api/v1/health', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/keys/{id}/roll', '/api/v1/me', '/api/v1/openapi.json'].sort(),
     )

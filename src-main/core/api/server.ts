@@ -135,7 +135,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       api_.get(
         '/openapi.json',
         { config: { auth: false }, schema: { summary: 'This document (OpenAPI 3.1)', tags: ['meta'] } },
-        async () => app.swagger(),
+        // The document names the server it was fetched from (the Host guard has vouched for the name).
+        async (request) => ({ ...app.swagger(), servers: [{ url: `${request.protocol}://${request.host}` }] }),
       )
     },
     { prefix: API_PREFIX },
