@@ -1,4 +1,5 @@
 import fastifySwagger from '@fastify/swagger'
+import type { Duplex } from 'node:stream'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
@@ -23,6 +24,28 @@ const KEY_IN_TEXT = /clw_[0-9A-Za-z]{32}/g
 export const redactKeys = (text: string): string => (text.includes('clw_') ? text.replace(KEY_IN_TEXT, 'clw_[redacted]') : text)
 export const BODY_LIMIT = 1024 * 1024
 const CORS_EXPOSED_HEADERS = 'x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ratelimit, ratelimit-policy'
+
+/**
+ * Requests Node rejects before fastify sees them (oversized headers, broken HTTP) still get the
+ * documented envelope, with a request id of their own.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return
+  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
+  const requestId = newId('req')
+  const body = JSON.stringify(
+    errorEnvelope(
+      tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST',
+      tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.',
+      requestId,
+    ),
+  )
+  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'
+  socket.end(
+    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
 
 export interface ApiDeps {
   keys: KeysService
@@ -51,6 +74,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     routerOptions: { maxParamLength: 200 },
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>()
 
   app.setValidatorCompiler(validatorCompiler)
