@@ -174,13 +174,16 @@ export class Store {
   private dataVersionStatement: BetterSqlite3.Statement | undefined
 
   /**
-   * A value that changes whenever any connection has committed since it was last read. Read once per
-   * synchronous turn of the event loop: requests handled in the same turn share one pragma call.
+   * A value that changes whenever any connection has committed since it was last read. It is read
+   * once per turn of the event loop and shared by every request handled in that turn. That stays
+   * exact: those requests had all arrived before the turn began, and the read happens after that,
+   * so it sees every commit made before any of them was sent (this connection's own commits reset
+   * it at once).
    */
   freshnessStamp(): string {
     if (this.stamp === null) {
       this.stamp = `${this.dataVersion()}:${this.localCommits}`
-      queueMicrotask(() => (this.stamp = null))
+      setImmediate(() => (this.stamp = null))
     }
     return this.stamp
   }
