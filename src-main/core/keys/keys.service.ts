@@ -70,24 +70,32 @@ export class KeysService {
     this.authCache = new StoreCache(store)
   }
 
+  /** The row's DTO but for its status (which moves with the clock), kept per row object: rows are immutable. */
+  private readonly dtoParts = new WeakMap<ApiKeyRow, Omit<KeyDto, 'status'>>()
+
   toDto(row: ApiKeyRow): KeyDto {
-    return {
-      id: row.id,
-      name: row.name,
-      hint: row.hint,
-      scopes: JSON.parse(row.scopes) as Scope[],
-      tierId: row.tier_id,
-      status: keyStatus(row, this.clock.now()),
-      expiresAt: toIsoOrNull(row.expires_at),
-      createdAt: toIso(row.created_at),
-      lastUsedAt: toIsoOrNull(row.last_used_at),
-      revokedAt: toIsoOrNull(row.revoked_at),
-      rolledToId: row.rolled_to_id,
-      spendingLimits: {
-        perPurchase: moneyOrNull(row.spend_per_purchase_cents),
-        perDay: moneyOrNull(row.spend_per_day_cents),
-      },
+    let parts = this.dtoParts.get(row)
+    if (!parts) {
+      parts = {
+        id: row.id,
+        name: row.name,
+        hint: row.hint,
+        // Frozen: every DTO of this row shares them.
+        scopes: Object.freeze(JSON.parse(row.scopes)) as Scope[],
+        tierId: row.tier_id,
+        expiresAt: toIsoOrNull(row.expires_at),
+        createdAt: toIso(row.created_at),
+        lastUsedAt: toIsoOrNull(row.last_used_at),
+        revokedAt: toIsoOrNull(row.revoked_at),
+        rolledToId: row.rolled_to_id,
+        spendingLimits: Object.freeze({
+          perPurchase: moneyOrNull(row.spend_per_purchase_cents),
+          perDay: moneyOrNull(row.spend_per_day_cents),
+        }),
+      }
+      this.dtoParts.set(row, parts)
     }
+    return { ...parts, status: keyStatus(row, this.clock.now()) }
   }
 
   list(includeRevoked = true): KeyDto[] {
