@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger'
 import type { Duplex } from 'node:stream'
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
 import { newId } from '../ids'
@@ -126,15 +126,15 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   })
 
   await app.register(
-    async (api) => {
-      const api_ = api.withTypeProvider<ZodTypeProvider>()
+    async (scope) => {
+      const api = scope.withTypeProvider<ZodTypeProvider>()
       // Each route that needs a key gets the gate when it is registered, with its scope bound in.
-      api_.addHook('onRoute', (route) => {
+      api.addHook('onRoute', (route) => {
         if (route.config?.auth === false) return
         const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope)
         route.onRequest = [gate, ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])]
       })
-      api_.addHook('onResponse', (request, reply, done) => {
+      api.addHook('onResponse', (request, reply, done) => {
         const latency = reply.elapsedTime
         deps.requestLog.record({
           id: request.id,
@@ -149,14 +149,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         })
         done()
       })
-      api_.setNotFoundHandler((request, reply) => {
-        request.errorCode = 'NOT_FOUND'
-        reply.code(404).send(errorEnvelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id))
-      })
-      await api_.register(healthRoutes(deps.version))
-      await api_.register(meRoutes(deps.keys))
-      await api_.register(keyRoutes(deps.keys))
-      api_.get(
+      api.setNotFoundHandler(replyNotFound)
+      await api.register(healthRoutes(deps.version))
+      await api.register(meRoutes(deps.keys))
+      await api.register(keyRoutes(deps.keys))
+      api.get(
         '/openapi.json',
         { config: { auth: false }, schema: { summary: 'This document (OpenAPI 3.1)', tags: ['meta'] } },
         // The document names the server it was fetched from (the Host guard has vouched for the name).
@@ -166,8 +163,11 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     { prefix: API_PREFIX },
   )
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorEnvelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id))
-  })
+  app.setNotFoundHandler(replyNotFound)
   return app
+}
+
+function replyNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  request.errorCode = 'NOT_FOUND'
+  reply.code(404).send(errorEnvelope('NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}.`, request.id))
 }
