@@ -73,6 +73,7 @@ describe('RequestLog', () => {
     expect(services.requestLog.list({ limit: 100, statusClass: '429' }).total).toBe(10)
     expect(services.requestLog.list({ limit: 100, statusClass: '4xx' }).total).toBe(10)
     expect(services.requestLog.list({ limit: 100, pathContains: 'p2' }).total).toBe(11) // p2, p20…p29
+    expect(services.requestLog.list({ limit: 100, pathContains: 'P2' }).total).toBe(11) // case-insensitive, as in the GUI
     expect(services.requestLog.list({ limit: 100, pathContains: '%' }).total).toBe(0)
     const first = services.requestLog.list({ limit: 10 })
     const second = services.requestLog.list({ limit: 10, beforeSeq: first.rows.at(-1)!.seq })

@@ -151,7 +151,8 @@ export class RequestLog {
   list(query: RequestQuery): { rows: Array<RequestLogRow & { seq: number }>; total: number } {
     let base = this.store.db.selectFrom('request_log')
     if (query.keyId) base = base.where('key_id', '=', query.keyId)
-    if (query.pathContains) base = base.where(sql<boolean>`instr(path, ${query.pathContains}) > 0`)
+    // Case-insensitive, like the GUI's live filter; instr() takes the text literally (no LIKE wildcards).
+    if (query.pathContains) base = base.where(sql<boolean>`instr(lower(path), lower(${query.pathContains})) > 0`)
     if (query.statusClass === '429') base = base.where('status', '=', 429)
     else if (query.statusClass) {
       const floor = Number(query.statusClass[0]) * 100
