@@ -1,4 +1,8 @@
+import { existsSync } from 'node:fs'
 import { defineConfig } from '@playwright/test'
+
+/** Debian's Chromium where it is installed (these machines can't download Playwright's); else $CHROMIUM_PATH, else Playwright's own. */
+const chromium = process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined)
 
 /**
  * Two projects: `browser` drives the headless admin UI (`clawhq-local serve`) in Debian's Chromium
@@ -30,7 +34,7 @@ export default defineConfig({
         headless: true,
         viewport: { width: 1360, height: 860 },
         launchOptions: {
-          executablePath: '/usr/bin/chromium',
+          ...(chromium ? { executablePath: chromium } : {}),
           args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
         },
       },
