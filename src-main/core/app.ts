@@ -142,12 +142,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   requestLog.prune(settings.get().requestLogRetentionDays)
 
   let port = options.port ?? DEFAULT_PORT
-  const applySettings = () => {
-    const current = settings.get()
-    hostPolicy.update(port, current.allowedHosts, current.corsOrigins)
-  }
-  settings.onChange(applySettings)
-  applySettings()
+  // Settings changed here or by another process (the CLI) apply from the next request on.
+  hostPolicy.followSettings(
+    () => `${store.freshnessStamp()}:${port}`,
+    () => {
+      const current = settings.get()
+      return { port, extraHosts: current.allowedHosts, corsOrigins: current.corsOrigins }
+    },
+  )
 
   return {
     services,
@@ -159,7 +161,6 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await api.listen({ host, port })
       const address = api.server.address()
       if (address && typeof address === 'object') port = address.port
-      applySettings()
       const scheme = options.tls ? 'https' : 'http'
       const shownHost = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
       const origin = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`

@@ -78,6 +78,27 @@ describe('clawhq-local CLI', () => {
     db.close()
   })
 
+  it('settings set by the CLI apply to the running server from the next request', async () => {
+    const dataDir = tempDir()
+    const served = await spawnServe(['--data-dir', dataDir, '--port', '0', '--admin-token', 'tok'])
+    child = served.child
+    const health = `${served.apiBaseUrl}/health`
+    const fromApp = () => fetch(health, { headers: { origin: 'http://app.example' } })
+    expect((await fromApp()).status).toBe(403)
+
+    const saved = await json(['settings', 'set', '--cors-origins', 'http://app.example', '--retention-days', '7', '--data-dir', dataDir])
+    expect(saved).toEqual({ requestLogRetentionDays: 7, corsOrigins: ['http://app.example'], allowedHosts: [] })
+    const allowed = await fromApp()
+    expect(allowed.status).toBe(200)
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.example')
+    expect(await json(['settings', '--data-dir', dataDir])).toMatchObject({ requestLogRetentionDays: 7 })
+
+    const refused = await runCli(['settings', 'set', '--cors-origins', 'not a url', '--data-dir', dataDir])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toMatch(/Invalid input for settings\.set/)
+    expect((await fromApp()).status).toBe(200)
+  })
+
   it('refuses to serve plain HTTP on a non-loopback address', async () => {
     const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--data-dir', tempDir()])
     expect(result.code).toBe(1)

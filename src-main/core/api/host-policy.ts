@@ -3,12 +3,37 @@
  * (`127.0.0.1:<port>`, `localhost:<port>`, `[::1]:<port>`, or a configured name), and when it carries
  * an Origin, only when that origin is this server itself or one the operator allowed for CORS.
  */
+export interface HostPolicySource {
+  port: number
+  extraHosts: readonly string[]
+  corsOrigins: readonly string[]
+}
+
 export class HostPolicy {
   private hosts = new Set<string>()
   private origins = new Set<string>()
   private corsOrigins = new Set<string>()
 
+  private follow: { version: () => string; load: () => HostPolicySource; seen: string } | null = null
+
   constructor(private readonly scheme: 'http' | 'https') {}
+
+  /**
+   * Keeps the policy in step with stored settings, also when another process (the CLI) changed
+   * them: `version` is cheap and changes whenever the store may have; `load` reads the settings.
+   */
+  followSettings(version: () => string, load: () => HostPolicySource): void {
+    this.follow = { version, load, seen: '' }
+  }
+
+  private sync(): void {
+    if (!this.follow) return
+    const version = this.follow.version()
+    if (version === this.follow.seen) return
+    this.follow.seen = version
+    const { port, extraHosts, corsOrigins } = this.follow.load()
+    this.update(port, extraHosts, corsOrigins)
+  }
 
   update(port: number, extraHosts: readonly string[], corsOrigins: readonly string[]): void {
     const names = ['127.0.0.1', 'localhost', '[::1]', ...extraHosts.map((h) => h.toLowerCase())]
@@ -18,6 +43,7 @@ export class HostPolicy {
   }
 
   allowsHost(host: string | undefined): boolean {
+    this.sync()
     return host !== undefined && this.hosts.has(host.toLowerCase())
   }
 

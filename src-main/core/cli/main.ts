@@ -174,6 +174,32 @@ export function buildCli(): Command {
       print(o, tier, `Created tier ${tier.id}: ${tier.limit} requests per ${tier.window}.`)
     })
 
+  const settings = program.command('settings').description('show or change the operator settings')
+  globals(settings.command('show', { isDefault: true }))
+    .description('show the settings')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const current = await admin(o, 'settings.get', {})
+      print(o, current, Object.entries(current).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') || '(none)' : v}`).join('\n'))
+    })
+  const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean)
+  globals(settings.command('set'))
+    .description('change settings; the server picks them up at once')
+    .option('--retention-days <n>', 'keep the request log this many days', (v) => Number.parseInt(v, 10))
+    .option('--cors-origins <list>', 'comma-separated origins allowed to call the API from a browser ("" closes CORS)', list)
+    .option('--allowed-hosts <list>', 'comma-separated extra Host names the server answers to', list)
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { retentionDays?: number; corsOrigins?: string[]; allowedHosts?: string[] }
+      const changes = {
+        ...(o.retentionDays !== undefined && { requestLogRetentionDays: o.retentionDays }),
+        ...(o.corsOrigins !== undefined && { corsOrigins: o.corsOrigins }),
+        ...(o.allowedHosts !== undefined && { allowedHosts: o.allowedHosts }),
+      }
+      if (Object.keys(changes).length === 0) throw new CliError('Nothing to set: pass --retention-days, --cors-origins or --allowed-hosts.')
+      const updated = await admin(o, 'settings.set', changes)
+      print(o, updated, 'Settings saved.')
+    })
+
   globals(program.command('audit'))
     .description('show the audit log, newest first')
     .option('--limit <n>', 'entries', (v) => Number.parseInt(v, 10), 50)

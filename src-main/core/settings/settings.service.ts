@@ -8,12 +8,8 @@ export const DEFAULT_SETTINGS: Settings = {
   allowedHosts: [],
 }
 
-type Listener = (settings: Settings) => void
-
 /** Operator settings, one row per field, validated with the contract's schema on the way in and out. */
 export class SettingsService {
-  private readonly listeners = new Set<Listener>()
-
   constructor(
     private readonly store: Store,
     private readonly audit: AuditService,
@@ -32,7 +28,7 @@ export class SettingsService {
   }
 
   set(changes: Partial<Settings>, actor: Actor): Settings {
-    const after = this.store.transaction(() => {
+    return this.store.transaction(() => {
       const before = this.get()
       for (const [key, value] of Object.entries(changes)) {
         if (value === undefined) continue
@@ -48,12 +44,5 @@ export class SettingsService {
       this.audit.record({ actor, action: 'settings.changed', targetType: 'settings', targetId: null, before, after: next })
       return next
     })
-    for (const listener of this.listeners) listener(after)
-    return after
-  }
-
-  onChange(listener: Listener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
   }
 }
