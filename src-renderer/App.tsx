@@ -8,6 +8,7 @@ import { showNotice } from './components/notify'
 import { AuditPage } from './pages/audit/AuditPage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { RequestsPage } from './pages/requests/RequestsPage'
+import { SettingsPage } from './pages/settings/SettingsPage'
 import { TiersPage } from './pages/tiers/TiersPage'
 import { useRoute, type Route } from './router'
 import { AdminStoreContext, createAdminStore, useAdmin, type AdminStore, type ColorScheme } from './store'
@@ -18,6 +19,7 @@ const PAGES: Record<Route, () => React.JSX.Element> = {
   tiers: TiersPage,
   requests: RequestsPage,
   audit: AuditPage,
+  settings: SettingsPage,
 }
 
 function Admin() {

@@ -3,13 +3,14 @@ import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, ShieldIcon, SunIcon } from './icons'
+import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, SettingsIcon, ShieldIcon, SunIcon } from './icons'
 
 const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'keys', label: 'API keys', icon: <KeyIcon /> },
   { route: 'tiers', label: 'Rate-limit tiers', icon: <GaugeIcon /> },
   { route: 'requests', label: 'Request log', icon: <ListIcon /> },
   { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
+  { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ]
 
 function ServerBadge() {

@@ -1,7 +1,10 @@
 import type { AuditEntry } from '../../src-shared/dto'
 import type { SliceCreator } from './types'
 
+/** Live entries keep the list at most this long; pages loaded with "Load older" raise it to what is shown. */
 export const AUDIT_ENTRIES_CAP = 1_000
+/** Entries per `audit.list` page, the first and each older one. */
+export const AUDIT_PAGE_SIZE = 200
 
 export interface AuditSlice {
   auditEntries: AuditEntry[]
@@ -9,31 +12,38 @@ export interface AuditSlice {
   auditLoaded: boolean
   /** Exact action name (`key.created`), or null for every action. */
   auditAction: string | null
+  /** A "Load older" page is on its way. */
+  auditLoadingOlder: boolean
   loadAudit(): Promise<void>
+  /** Appends the page before the oldest entry shown, with the current action filter. */
+  loadOlderAudit(): Promise<void>
   setAuditAction(action: string | null): void
   receiveAudit(entries: AuditEntry[]): void
 }
 
-export function mergeAuditEntries(current: AuditEntry[], incoming: AuditEntry[]): AuditEntry[] {
+/** Newest first, each entry once, capped at `cap` (never below what is already shown, nor below AUDIT_ENTRIES_CAP). */
+export function mergeAuditEntries(current: AuditEntry[], incoming: AuditEntry[], cap = Math.max(AUDIT_ENTRIES_CAP, current.length)): AuditEntry[] {
   const seen = new Set(current.map((entry) => entry.id))
   const fresh = incoming.filter((entry) => !seen.has(entry.id) && (seen.add(entry.id), true))
   if (fresh.length === 0) return current
-  return [...fresh, ...current].sort((a, b) => b.id - a.id).slice(0, AUDIT_ENTRIES_CAP)
+  return [...fresh, ...current].sort((a, b) => b.id - a.id).slice(0, cap)
 }
 
 export const createAuditSlice: SliceCreator<AuditSlice> = ({ client }) => (set, get) => {
   let loadGeneration = 0
+  let olderRequest = 0
   return {
     auditEntries: [],
     auditTotal: 0,
     auditLoaded: false,
     auditAction: null,
+    auditLoadingOlder: false,
 
     async loadAudit() {
       const generation = ++loadGeneration
       const action = get().auditAction
       try {
-        const page = await client.invoke('audit.list', { limit: 200, action: action ?? undefined })
+        const page = await client.invoke('audit.list', { limit: AUDIT_PAGE_SIZE, action: action ?? undefined })
         if (generation !== loadGeneration) return
         set({ auditEntries: mergeAuditEntries(get().auditEntries, page.entries), auditTotal: page.total, auditLoaded: true })
       } catch (error) {
@@ -41,8 +51,33 @@ export const createAuditSlice: SliceCreator<AuditSlice> = ({ client }) => (set, 
       }
     },
 
+    async loadOlderAudit() {
+      const { auditEntries, auditLoadingOlder, auditAction } = get()
+      if (auditLoadingOlder || auditEntries.length === 0) return
+      // An action change or a reload while this page loads makes it stale: it is dropped.
+      const generation = loadGeneration
+      const mine = ++olderRequest
+      const beforeId = auditEntries.reduce((least, entry) => Math.min(least, entry.id), Infinity)
+      set({ auditLoadingOlder: true })
+      try {
+        const page = await client.invoke('audit.list', { limit: AUDIT_PAGE_SIZE, beforeId, action: auditAction ?? undefined })
+        if (generation !== loadGeneration) return
+        const current = get().auditEntries
+        // No cap here: the operator asked for these entries. Nothing older came back: all are shown.
+        set({
+          auditEntries: mergeAuditEntries(current, page.entries, current.length + page.entries.length),
+          auditTotal: page.entries.length === 0 ? current.length : page.total,
+        })
+      } catch (error) {
+        if (generation === loadGeneration) get().reportError(error, 'Could not load older audit entries')
+      } finally {
+        if (mine === olderRequest) set({ auditLoadingOlder: false })
+      }
+    },
+
     setAuditAction(action) {
-      set({ auditAction: action, auditEntries: [], auditTotal: 0, auditLoaded: false })
+      olderRequest++
+      set({ auditAction: action, auditEntries: [], auditTotal: 0, auditLoaded: false, auditLoadingOlder: false })
       void get().loadAudit()
     },
 
@@ -50,8 +85,11 @@ export const createAuditSlice: SliceCreator<AuditSlice> = ({ client }) => (set, 
       const action = get().auditAction
       const matching = action ? entries.filter((entry) => entry.action === action) : entries
       if (matching.length === 0) return
-      const auditEntries = mergeAuditEntries(get().auditEntries, matching)
-      set({ auditEntries, auditTotal: get().auditTotal + Math.max(auditEntries.length - get().auditEntries.length, 0) })
+      const current = get().auditEntries
+      const known = new Set(current.map((entry) => entry.id))
+      // Counted before the cap: a full list still grows the total, so "Load older" reaches what slid off.
+      const added = new Set(matching.filter((entry) => !known.has(entry.id)).map((entry) => entry.id)).size
+      set({ auditEntries: mergeAuditEntries(current, matching), auditTotal: get().auditTotal + added })
     },
   }
 }

@@ -5,6 +5,7 @@ import { createAuditSlice } from './audit'
 import { createKeysSlice } from './keys'
 import { createRequestsSlice } from './requests'
 import { createServerSlice } from './server'
+import { createSettingsSlice } from './settings'
 import { createTiersSlice } from './tiers'
 import type { AdminState, StoreDeps } from './types'
 import { createUiSlice } from './ui'
@@ -24,6 +25,7 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createTiersSlice(deps)(...a),
     ...createRequestsSlice(deps)(...a),
     ...createAuditSlice(deps)(...a),
+    ...createSettingsSlice(deps)(...a),
   }))
 }
 

@@ -41,12 +41,15 @@ export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set
     const stopAudit = client.on('audit.new', (entries) => {
       get().receiveAudit(entries)
       if (entries.some((entry) => /^(key|tier)\./.test(entry.action))) refreshKeysAndTiers()
+      // Settings changed elsewhere (the CLI, another tab): the settings page follows once it has loaded them.
+      if (get().settingsLoaded && entries.some((entry) => entry.action === 'settings.changed')) void get().loadSettings()
     })
     // Events sent while the stream was down are gone: read the lists again.
     const stopReconnect = client.onReconnect(() => {
       refreshKeysAndTiers()
       if (get().requestsLoaded) void get().loadRequests()
       if (get().auditLoaded) void get().loadAudit()
+      if (get().settingsLoaded) void get().loadSettings()
       void get().loadServerStatus()
     })
     return () => {

@@ -4,10 +4,11 @@ import type { AuditSlice } from './audit'
 import type { KeysSlice } from './keys'
 import type { RequestsSlice } from './requests'
 import type { ServerSlice } from './server'
+import type { SettingsSlice } from './settings'
 import type { TiersSlice } from './tiers'
 import type { UiSlice } from './ui'
 
-export type AdminState = KeysSlice & TiersSlice & RequestsSlice & AuditSlice & ServerSlice & UiSlice
+export type AdminState = KeysSlice & TiersSlice & RequestsSlice & AuditSlice & SettingsSlice & ServerSlice & UiSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {

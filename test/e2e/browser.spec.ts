@@ -273,6 +273,100 @@ test('a custom tier can be added, given to a key, and deleted once unused; built
   await expect(row).toHaveCount(0)
 })
 
+test('settings saved in the GUI are kept across a reload and the API follows them', async () => {
+  await page.getByTestId('nav-settings').click()
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
+  const retention = page.getByTestId('settings-retention')
+  const cors = page.getByTestId('settings-cors')
+  const save = page.getByTestId('settings-save')
+  await expect(retention).toHaveValue('30')
+  await expect(cors).toHaveValue('')
+  await expect(save).toBeDisabled()
+
+  // Before: the origin is foreign, so the API refuses it.
+  const foreign = await fetch(`${served.origin}/api/v1/health`, { headers: { Origin: 'http://allowed.example' } })
+  expect(foreign.status).toBe(403)
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
+
+  await retention.fill('7')
+  await cors.fill('http://allowed.example')
+  await expect(save).toBeEnabled()
+  await save.click()
+  await expect(page.getByText('Settings saved')).toBeVisible()
+  await expect(save).toBeDisabled()
+
+  await page.reload()
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
+  await expect(retention).toHaveValue('7')
+  await expect(cors).toHaveValue('http://allowed.example')
+  await expect(save).toBeDisabled()
+  await page.screenshot({ path: `${SCREENSHOTS}/settings.png` })
+
+  const allowed = await fetch(`${served.origin}/api/v1/health`, { headers: { Origin: 'http://allowed.example' } })
+  expect(allowed.status).toBe(200)
+  expect(allowed.headers.get('access-control-allow-origin')).toBe('http://allowed.example')
+})
+
+test('an invalid CORS origin shows the server’s reason and changes nothing', async () => {
+  // Its own tab: the refused save is an HTTP 400, which Chromium logs as a console error, and the
+  // main tab's console must stay clean for the last test. Here only that one error is allowed.
+  const other = await context.newPage()
+  const problems: string[] = []
+  other.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+  other.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
+  })
+  await other.goto(`${served.adminUrl}#/settings`)
+  await expect(other.getByRole('heading', { name: 'Settings' })).toBeVisible()
+  const cors = other.getByTestId('settings-cors')
+  await expect(cors).toHaveValue('http://allowed.example')
+  await cors.fill('not a url')
+  await other.getByTestId('settings-save').click()
+  const failure = other.getByTestId('settings-error')
+  await expect(failure).toContainText('Invalid input for settings.set')
+  await expect(failure).toContainText(/invalid url/i)
+  await expect(failure).toContainText('corsOrigins')
+  await other.screenshot({ path: `${SCREENSHOTS}/settings-invalid.png` })
+
+  await other.reload()
+  await expect(other.getByTestId('settings-retention')).toHaveValue('7')
+  await expect(other.getByTestId('settings-cors')).toHaveValue('http://allowed.example')
+  const allowed = await fetch(`${served.origin}/api/v1/health`, { headers: { Origin: 'http://allowed.example' } })
+  expect(allowed.headers.get('access-control-allow-origin')).toBe('http://allowed.example')
+  expect(problems.filter((problem) => !/status of 400/.test(problem))).toEqual([])
+  await other.close()
+})
+
+test('the request log shows 200 rows and loads older ones on demand', async () => {
+  const calls = 230
+  for (let done = 0; done < calls; done += 10) {
+    const batch = Array.from({ length: Math.min(10, calls - done) }, async () => {
+      const response = await fetch(`${served.origin}/api/v1/health`)
+      await response.arrayBuffer()
+      return response.status
+    })
+    expect(await Promise.all(batch)).toEqual(batch.map(() => 200))
+  }
+  // A fresh start: otherwise the live tail would already have brought every one of those rows.
+  await page.reload()
+  await page.getByTestId('nav-requests').click()
+  await expect(page.getByRole('heading', { name: 'Request log' })).toBeVisible()
+  const rows = page.getByTestId('request-row')
+  await expect(rows).toHaveCount(200)
+  const loadOlder = page.getByRole('button', { name: 'Load older' })
+  await expect(loadOlder).toBeVisible()
+  await loadOlder.click()
+  await expect(loadOlder).toBeHidden()
+  const all = await rows.count()
+  expect(all).toBeGreaterThan(calls)
+  await expect(page.getByText(`${all} shown of ${all.toLocaleString('en-US')}`)).toBeVisible()
+
+  // The older rows stay, and the live tail still adds new ones on top.
+  expect((await fetch(`${served.origin}/api/v1/health`)).status).toBe(200)
+  await expect(rows).toHaveCount(all + 1)
+  await expect(rows.first()).toHaveAttribute('data-path', '/api/v1/health')
+})
+
 test('the dark theme is kept across a reload, and so is the session', async () => {
   await page.getByTestId('nav-keys').click()
   await page.getByTestId('toggle-theme').click()

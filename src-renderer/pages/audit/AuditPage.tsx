@@ -3,6 +3,7 @@ import { Fragment, useEffect, useMemo, useState } from 'react'
 import type { AuditEntry } from '../../../src-shared/dto'
 import { EmptyRow } from '../../components/EmptyRow'
 import { formatDateTime } from '../../components/format'
+import { LoadOlderButton } from '../../components/LoadOlderButton'
 import { ChevronDownIcon, ChevronRightIcon } from '../../components/icons'
 import { useAdmin } from '../../store'
 
@@ -64,6 +65,8 @@ export function AuditPage() {
   const loaded = useAdmin((s) => s.auditLoaded)
   const action = useAdmin((s) => s.auditAction)
   const loadAudit = useAdmin((s) => s.loadAudit)
+  const loadingOlder = useAdmin((s) => s.auditLoadingOlder)
+  const loadOlderAudit = useAdmin((s) => s.loadOlderAudit)
   const setAuditAction = useAdmin((s) => s.setAuditAction)
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set())
 
@@ -180,6 +183,7 @@ export function AuditPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      <LoadOlderButton shown={entries.length} total={total} loading={loadingOlder} onLoad={() => void loadOlderAudit()} testId="audit-load-older" />
     </Stack>
   )
 }

@@ -3,6 +3,7 @@ import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
 import { EmptyRow } from '../../components/EmptyRow'
 import { formatDateTime, formatLatency, formatTimeOfDay } from '../../components/format'
+import { LoadOlderButton } from '../../components/LoadOlderButton'
 import { useAdmin, type StatusClass } from '../../store'
 
 const STATUS_CLASSES = [
@@ -28,6 +29,8 @@ export function RequestsPage() {
   const filter = useAdmin((s) => s.requestFilter)
   const keys = useAdmin((s) => s.keys)
   const loadRequests = useAdmin((s) => s.loadRequests)
+  const loadingOlder = useAdmin((s) => s.requestsLoadingOlder)
+  const loadOlderRequests = useAdmin((s) => s.loadOlderRequests)
   const setRequestFilter = useAdmin((s) => s.setRequestFilter)
 
   const [path, setPath] = useState(filter.pathContains)
@@ -166,6 +169,7 @@ export function RequestsPage() {
           </Table.Tbody>
         </Table>
       </Table.ScrollContainer>
+      <LoadOlderButton shown={requests.length} total={total} loading={loadingOlder} onLoad={() => void loadOlderRequests()} testId="requests-load-older" />
     </Stack>
   )
 }

@@ -1,0 +1,194 @@
+import { Alert, Button, Center, Group, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea, Title } from '@mantine/core'
+import { useEffect, useState, type FormEvent } from 'react'
+import type { Settings } from '../../../src-shared/dto'
+import { isAdminError } from '../../api'
+import { useAdmin } from '../../store'
+
+const MIN_DAYS = 1
+const MAX_DAYS = 3650
+
+/** What the form edits; null in the page means "not edited": the form shows the stored settings. */
+interface Draft {
+  retention: number | string
+  /** One origin a line. */
+  cors: string
+  hosts: string[]
+}
+
+type Field = 'requestLogRetentionDays' | 'corsOrigins' | 'allowedHosts'
+
+const draftOf = (settings: Settings): Draft => ({
+  retention: settings.requestLogRetentionDays,
+  cors: settings.corsOrigins.join('\n'),
+  hosts: settings.allowedHosts,
+})
+
+const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean)
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i])
+
+/** The fields that differ from what is stored, as `settings.set` takes them. */
+export function settingsChanges(draft: Draft, pendingHost: string, stored: Settings): Partial<Settings> {
+  const changes: Partial<Settings> = {}
+  const retention = Number(draft.retention)
+  if (draft.retention !== '' && retention !== stored.requestLogRetentionDays) changes.requestLogRetentionDays = retention
+  const cors = lines(draft.cors)
+  if (!sameList(cors, stored.corsOrigins)) changes.corsOrigins = cors
+  // A host name typed but not yet turned into a tag counts: Save takes it too.
+  const pending = pendingHost.trim()
+  const hosts = pending && !draft.hosts.includes(pending) ? [...draft.hosts, pending] : draft.hosts
+  if (!sameList(hosts, stored.allowedHosts)) changes.allowedHosts = hosts
+  return changes
+}
+
+const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
+
+/** The server's reasons, by field, from an INVALID_INPUT error's issues. */
+function fieldErrors(details: unknown): Partial<Record<Field, string>> {
+  const issues = (details as { issues?: { path?: string[]; message?: string }[] } | null)?.issues ?? []
+  const errors: Partial<Record<Field, string>> = {}
+  for (const issue of issues) {
+    const field = issue.path?.[0] as Field | undefined
+    if (field && !errors[field]) errors[field] = issue.message ?? 'Invalid'
+  }
+  return errors
+}
+
+export function SettingsPage() {
+  const settings = useAdmin((s) => s.settings)
+  const loaded = useAdmin((s) => s.settingsLoaded)
+  const loadSettings = useAdmin((s) => s.loadSettings)
+  const saveSettings = useAdmin((s) => s.saveSettings)
+  const reportError = useAdmin((s) => s.reportError)
+  const reportSuccess = useAdmin((s) => s.reportSuccess)
+
+  const [draft, setDraft] = useState<Draft | null>(null)
+  const [pendingHost, setPendingHost] = useState('')
+  const [saving, setSaving] = useState(false)
+  const [failure, setFailure] = useState<{ message: string; fields: Partial<Record<Field, string>> } | null>(null)
+
+  useEffect(() => {
+    if (!loaded) void loadSettings()
+    // Only on arrival: later changes (the CLI, another tab) arrive through the audit stream.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  if (!settings) {
+    return (
+      <Center py="xl">
+        <Loader size="sm" aria-label="Loading" />
+      </Center>
+    )
+  }
+
+  const shown = draft ?? draftOf(settings)
+  const edit = (change: Partial<Draft>) => {
+    setDraft({ ...shown, ...change })
+    setFailure(null)
+  }
+  const changes = settingsChanges(shown, pendingHost, settings)
+  const changed = Object.keys(changes).length > 0
+  const retention = Number(shown.retention)
+  const retentionError =
+    shown.retention === '' || !Number.isInteger(retention) || retention < MIN_DAYS || retention > MAX_DAYS
+      ? `A whole number of days from ${MIN_DAYS} to ${MAX_DAYS}`
+      : null
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!changed || saving || retentionError) return
+    setSaving(true)
+    setFailure(null)
+    try {
+      const saved = await saveSettings(changes)
+      setDraft(null)
+      setPendingHost('')
+      reportSuccess(
+        'Settings saved',
+        `Request log kept ${plural(saved.requestLogRetentionDays, 'day', 'days')}; ${plural(saved.corsOrigins.length, 'CORS origin', 'CORS origins')}; ${plural(saved.allowedHosts.length, 'extra host name', 'extra host names')}.`,
+      )
+    } catch (error) {
+      if (isAdminError(error) && error.code === 'INVALID_INPUT') setFailure({ message: error.message, fields: fieldErrors(error.details) })
+      else reportError(error, 'The settings were not saved')
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  const discard = () => {
+    setDraft(null)
+    setPendingHost('')
+    setFailure(null)
+  }
+
+  return (
+    <Stack maw={720}>
+      <div>
+        <Title order={2}>Settings</Title>
+        <Text size="sm" c="dimmed">
+          How this server keeps its request log and whom it answers. Changes apply from the next request.
+        </Text>
+      </div>
+      <Paper withBorder p="md" radius="md" component="form" onSubmit={submit} aria-label="Settings" data-testid="settings-form">
+        <Stack gap="md">
+          <NumberInput
+            label="Request-log retention (days)"
+            description="Request-log rows older than this are deleted; the server checks every hour."
+            min={MIN_DAYS}
+            max={MAX_DAYS}
+            allowDecimal={false}
+            allowNegative={false}
+            value={shown.retention}
+            onChange={(value) => edit({ retention: value })}
+            error={retentionError ?? failure?.fields.requestLogRetentionDays}
+            maw={420}
+            data-testid="settings-retention"
+          />
+          <Textarea
+            label="CORS origins"
+            description="Browser pages on these origins may call the API; empty = CORS closed. One origin a line, e.g. http://localhost:5173"
+            placeholder="http://localhost:5173"
+            autosize
+            minRows={3}
+            maxRows={10}
+            value={shown.cors}
+            onChange={(event) => edit({ cors: event.currentTarget.value })}
+            error={failure?.fields.corsOrigins}
+            spellCheck={false}
+            data-testid="settings-cors"
+          />
+          <TagsInput
+            label="Extra allowed host names"
+            description="Extra Host names this server answers to, e.g. a LAN name; 127.0.0.1 and localhost always work. Press Enter after each."
+            placeholder={shown.hosts.length === 0 ? 'my-laptop.local' : undefined}
+            value={shown.hosts}
+            onChange={(hosts) => edit({ hosts })}
+            searchValue={pendingHost}
+            onSearchChange={(value) => {
+              setPendingHost(value)
+              setFailure(null)
+            }}
+            splitChars={[',', ' ']}
+            clearable
+            error={failure?.fields.allowedHosts}
+            data-testid="settings-hosts"
+          />
+          {failure && (
+            <Alert color="red" title="Not saved" data-testid="settings-error">
+              <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                {failure.message}
+              </Text>
+            </Alert>
+          )}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={discard} disabled={saving || (!changed && !failure)} data-testid="settings-discard">
+              Discard changes
+            </Button>
+            <Button type="submit" loading={saving} disabled={!changed || !!retentionError} data-testid="settings-save">
+              Save
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+    </Stack>
+  )
+}
