@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../../src-shared/dto'
+import { countNew, mergeNewestFirst, type LogOrder } from './newest-first'
 import type { SliceCreator } from './types'
 
 /** Live entries keep the list at most this long; pages loaded with "Load older" raise it to what is shown. */
@@ -21,13 +22,11 @@ export interface AuditSlice {
   receiveAudit(entries: AuditEntry[]): void
 }
 
+const AUDIT_ORDER: LogOrder<AuditEntry> = { identity: (entry) => entry.id, position: (entry) => entry.id }
+
 /** Newest first, each entry once, capped at `cap` (never below what is already shown, nor below AUDIT_ENTRIES_CAP). */
-export function mergeAuditEntries(current: AuditEntry[], incoming: AuditEntry[], cap = Math.max(AUDIT_ENTRIES_CAP, current.length)): AuditEntry[] {
-  const seen = new Set(current.map((entry) => entry.id))
-  const fresh = incoming.filter((entry) => !seen.has(entry.id) && (seen.add(entry.id), true))
-  if (fresh.length === 0) return current
-  return [...fresh, ...current].sort((a, b) => b.id - a.id).slice(0, cap)
-}
+export const mergeAuditEntries = (current: AuditEntry[], incoming: AuditEntry[], cap = Math.max(AUDIT_ENTRIES_CAP, current.length)) =>
+  mergeNewestFirst(current, incoming, AUDIT_ORDER, cap)
 
 export const createAuditSlice: SliceCreator<AuditSlice> = ({ client }) => (set, get) => {
   let loadGeneration = 0
@@ -86,9 +85,8 @@ export const createAuditSlice: SliceCreator<AuditSlice> = ({ client }) => (set, 
       const matching = action ? entries.filter((entry) => entry.action === action) : entries
       if (matching.length === 0) return
       const current = get().auditEntries
-      const known = new Set(current.map((entry) => entry.id))
       // Counted before the cap: a full list still grows the total, so "Load older" reaches what slid off.
-      const added = new Set(matching.filter((entry) => !known.has(entry.id)).map((entry) => entry.id)).size
+      const added = countNew(current, matching, AUDIT_ORDER)
       set({ auditEntries: mergeAuditEntries(current, matching), auditTotal: get().auditTotal + added })
     },
   }

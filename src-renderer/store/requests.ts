@@ -1,4 +1,5 @@
 import type { EventPayload, MethodInput } from '../../src-shared/contract'
+import { countNew, mergeNewestFirst, type LogOrder } from './newest-first'
 import type { SliceCreator } from './types'
 
 export type RequestRow = EventPayload<'requests.new'>[number]
@@ -46,13 +47,11 @@ export function matchesRequestFilter(row: RequestRow, filter: RequestFilter): bo
   }
 }
 
+const REQUEST_ORDER: LogOrder<RequestRow> = { identity: (row) => row.id, position: (row) => row.seq }
+
 /** Newest first, each row once, capped at `cap` rows (never below what is already shown, nor below REQUEST_ROWS_CAP). */
-export function mergeRequestRows(current: RequestRow[], incoming: RequestRow[], cap = Math.max(REQUEST_ROWS_CAP, current.length)): RequestRow[] {
-  const seen = new Set(current.map((row) => row.id))
-  const fresh = incoming.filter((row) => !seen.has(row.id) && (seen.add(row.id), true))
-  if (fresh.length === 0) return current
-  return [...fresh, ...current].sort((a, b) => b.seq - a.seq).slice(0, cap)
-}
+export const mergeRequestRows = (current: RequestRow[], incoming: RequestRow[], cap = Math.max(REQUEST_ROWS_CAP, current.length)) =>
+  mergeNewestFirst(current, incoming, REQUEST_ORDER, cap)
 
 const filterInput = (filter: RequestFilter) => ({
   keyId: filter.keyId ?? undefined,
@@ -119,9 +118,8 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = ({ client }) => 
       const matching = rows.filter((row) => matchesRequestFilter(row, filter))
       if (matching.length === 0) return
       const current = get().requests
-      const known = new Set(current.map((row) => row.id))
       // Counted before the cap: a full list still grows the total, so "Load older" reaches what slid off.
-      const added = new Set(matching.filter((row) => !known.has(row.id)).map((row) => row.id)).size
+      const added = countNew(current, matching, REQUEST_ORDER)
       set({ requests: mergeRequestRows(current, matching), requestsTotal: get().requestsTotal + added })
     },
   }

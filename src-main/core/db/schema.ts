@@ -79,5 +79,4 @@ export type TierRow = Selectable<TierTable>
 export type ApiKeyRow = Selectable<ApiKeyTable>
 export type NewApiKeyRow = Insertable<ApiKeyTable>
 export type RequestLogRowRecord = Selectable<RequestLogTable>
-export type NewRequestLogRow = Insertable<RequestLogTable>
 export type AuditLogRow = Selectable<AuditLogTable>

@@ -108,12 +108,6 @@ export class Store {
     return (...parameters) => statement.run(...parameters)
   }
 
-  lastInsertRowid(): number {
-    this.lastRowidStatement ??= this.sqlite.prepare('select last_insert_rowid()').pluck()
-    return this.lastRowidStatement.get() as number
-  }
-  private lastRowidStatement: BetterSqlite3.Statement | undefined
-
   run(query: Compilable<unknown>): BetterSqlite3.RunResult {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).run(...(parameters as Params))

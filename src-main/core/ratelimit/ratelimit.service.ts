@@ -20,7 +20,7 @@ export class RateLimitService {
     this.tierCache = new StoreCache(store)
   }
 
-  tier(tierId: string): RateLimitTier | undefined {
+  private tier(tierId: string): RateLimitTier | undefined {
     return this.tierCache.get(tierId, (id) => this.tiers.limiterTier(id))
   }
 

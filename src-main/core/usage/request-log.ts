@@ -1,12 +1,13 @@
 import { sql } from 'kysely'
 import type { RequestLogRow } from '../../../src-shared/dto'
 import { toIso, type Clock } from '../clock'
-import type { NewRequestLogRow, RequestLogRowRecord } from '../db/schema'
+import type { RequestLogRowRecord } from '../db/schema'
 import type { Store } from '../db/store'
 import type { EventBus } from '../events'
 import type { KeysService } from '../keys/keys.service'
 
-export type LoggedRequest = Omit<NewRequestLogRow, 'seq'>
+/** A row as the API records it: every column present, nulls spelled out. */
+export type LoggedRequest = Omit<RequestLogRowRecord, 'seq'>
 
 export interface RequestQuery {
   limit: number
@@ -19,10 +20,11 @@ export interface RequestQuery {
 const UNAUTHENTICATED = ''
 
 const INSERT_CHUNK = 64
-const TEMPLATE_ROW = { id: '', at: 0, key_id: null, method: '', path: '', status: 0, latency_ms: 0, error_code: null, source: '' }
-const COLUMNS = Object.keys(TEMPLATE_ROW).length
-/** The row's values in TEMPLATE_ROW's column order. */
-const toTuple = (r: LoggedRequest) => [r.id, r.at, r.key_id ?? null, r.method, r.path, r.status, r.latency_ms, r.error_code ?? null, r.source]
+/** The columns in the order the insert statements bind them; `toTuple` follows the same list. */
+const TEMPLATE_ROW: LoggedRequest = { id: '', at: 0, key_id: null, method: '', path: '', status: 0, latency_ms: 0, error_code: null, source: '' }
+const COLUMN_NAMES = Object.keys(TEMPLATE_ROW) as Array<keyof LoggedRequest>
+const COLUMNS = COLUMN_NAMES.length
+const toTuple = (row: LoggedRequest) => COLUMN_NAMES.map((column) => row[column])
 
 export const toRequestDto = (row: RequestLogRowRecord): RequestLogRow & { seq: number } => ({
   seq: row.seq,
@@ -48,8 +50,8 @@ export class RequestLog {
   /** Small batches keep each write short: the event loop never waits long for one. */
   private readonly maxBatch = 500
   /** Inserts INSERT_CHUNK rows per statement run: far fewer runs than one per row, one prepared statement. */
-  private readonly insertChunk: (...parameters: unknown[]) => unknown
-  private readonly insertOne: (...parameters: unknown[]) => unknown
+  private readonly insertChunk: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
+  private readonly insertOne: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
 
   constructor(
     private readonly store: Store,
@@ -85,11 +87,12 @@ export class RequestLog {
     const lastSeq = this.store.transaction(
       () => {
         const values = batch.flatMap(toTuple)
+        const insert = (run: typeof this.insertOne, from: number, rows: number) =>
+          Number(run(...values.slice(from * COLUMNS, (from + rows) * COLUMNS)).lastInsertRowid)
         let row = 0
-        for (; row + INSERT_CHUNK <= batch.length; row += INSERT_CHUNK)
-          this.insertChunk(...values.slice(row * COLUMNS, (row + INSERT_CHUNK) * COLUMNS))
-        for (; row < batch.length; row++) this.insertOne(...values.slice(row * COLUMNS, (row + 1) * COLUMNS))
-        const last = this.store.lastInsertRowid() // before the roll-up's own inserts move it
+        let last = 0
+        for (; row + INSERT_CHUNK <= batch.length; row += INSERT_CHUNK) last = insert(this.insertChunk, row, INSERT_CHUNK)
+        for (; row < batch.length; row++) last = insert(this.insertOne, row, 1)
         this.rollUp(batch)
         return last
       },
@@ -100,7 +103,7 @@ export class RequestLog {
       const firstSeq = lastSeq - batch.length + 1
       this.events.emit(
         'requests.new',
-        batch.map((request, i) => toRequestDto({ seq: firstSeq + i, ...request, key_id: request.key_id ?? null, error_code: request.error_code ?? null })),
+        batch.map((request, i) => toRequestDto({ seq: firstSeq + i, ...request })),
       )
     }
   }

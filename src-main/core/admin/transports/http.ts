@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { EVENT_NAMES } from '../../../../src-shared/contract'
 import type { AdminErrorCode, Result } from '../../../../src-shared/errors'
 import type { EventBus } from '../../events'
+import { bearerToken } from '../../api/bearer'
 import type { Dispatch } from '../dispatch'
 
 export const ADMIN_PREFIX = '/admin'
@@ -41,8 +42,8 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
   const expected = digest(options.adminToken)
   // Comparing digests keeps the comparison constant-time whatever the presented token's length.
   const authorized = (request: FastifyRequest) => {
-    const match = /^Bearer[ \t]+(\S+)$/i.exec(request.headers.authorization ?? '')
-    return match !== null && timingSafeEqual(digest(match[1]), expected)
+    const token = bearerToken(request.headers.authorization)
+    return token !== undefined && timingSafeEqual(digest(token), expected)
   }
   const fail = (reply: FastifyReply, code: AdminErrorCode, message: string) =>
     reply.code(STATUS[code]).send({ ok: false, error: { code, message } } satisfies Result<never>)

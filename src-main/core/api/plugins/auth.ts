@@ -3,6 +3,7 @@ import type { Scope } from '../../../../src-shared/scopes'
 import { toIso } from '../../clock'
 import type { AuthFailure, AuthResult, KeysService } from '../../keys/keys.service'
 import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelimit.service'
+import { bearerToken } from '../bearer'
 import { ApiError } from '../envelope'
 
 const AUTH_MESSAGES: Record<AuthFailure, string> = {
@@ -13,8 +14,6 @@ const AUTH_MESSAGES: Record<AuthFailure, string> = {
   revoked: 'This API key has been revoked.',
   expired: 'This API key has expired.',
 }
-
-const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
 
 function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
   const { policy: tier, now } = outcome
@@ -44,7 +43,7 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
 
   function gate(request: FastifyRequest, reply: FastifyReply): void {
     const header = request.headers.authorization
-    const secret = header === undefined ? undefined : BEARER.exec(header)?.[1]
+    const secret = bearerToken(header)
     const result: AuthResult =
       header !== undefined && secret === undefined ? { ok: false, reason: 'malformed' } : keys.authenticate(secret)
     if (!result.ok) throw new ApiError(401, 'INVALID_API_KEY', AUTH_MESSAGES[result.reason])

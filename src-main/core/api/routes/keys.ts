@@ -7,10 +7,7 @@ import { authErrors, success, successList } from '../envelope'
 
 const KeyId = z.object({ id: z.string().min(1).max(64) })
 const CreateKeyBody = contract['keys.create'].input
-const RollBody = z
-  .object({ graceSeconds: z.number().int().min(0).max(7 * 24 * 3600).default(0) })
-  .strict()
-  .default({ graceSeconds: 0 })
+const RollBody = z.object({ graceSeconds: contract['keys.roll'].input.shape.graceSeconds }).strict()
 const KeyWithSecret = z.object({ key: KeyDto, secret: z.string().describe('shown once; only its hash is stored') })
 
 /** Key management through the API, for keys holding the `keys` scope. */
