@@ -17,6 +17,7 @@ import { Store } from './db/store'
 import { EventBus } from './events'
 import { KeysService } from './keys/keys.service'
 import { RateLimitService } from './ratelimit/ratelimit.service'
+import { ServerLock } from './server-lock'
 import { SettingsService } from './settings/settings.service'
 import { TiersService } from './tiers/tiers.service'
 import { RequestLog } from './usage/request-log'
@@ -96,6 +97,18 @@ export interface Core {
 export async function createCore(options: CoreOptions): Promise<Core> {
   const host = options.host ?? DEFAULT_HOST
   assertSafeBind(host, options.tls !== undefined)
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
+  // One server per data directory: a second one would keep its own limiter and double every limit.
+  const lock = ServerLock.acquire(options.dataDir, options.mode, options.nativeBinding)
+  try {
+    return await assembleCore(options, host, lock)
+  } catch (error) {
+    lock.release()
+    throw error
+  }
+}
+
+async function assembleCore(options: CoreOptions, host: string, lock: ServerLock): Promise<Core> {
   const services = await openServices(options.dataDir, options)
   const { store, clock, events, keys, tiers, audit, settings, requestLog, rateLimits } = services
   const logger =
@@ -161,6 +174,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       await api.listen({ host, port })
       const address = api.server.address()
       if (address && typeof address === 'object') port = address.port
+      lock.setPort(port)
       const scheme = options.tls ? 'https' : 'http'
       const shownHost = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
       const origin = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
@@ -169,8 +183,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     async close() {
       clearInterval(retention)
-      await api.close()
-      services.close()
+      try {
+        await api.close()
+        services.close()
+      } finally {
+        lock.release()
+      }
     },
   }
 }
