@@ -86,5 +86,14 @@ export const ServerStatus = z.object({
   schemaVersion: z.string(),
   sqliteVersion: z.string(),
   activeKeys: z.number().int(),
+  requestLog: z
+    .object({
+      pending: z.number().int().describe('rows waiting to be written'),
+      dropped: z.number().int().describe('rows given up since start because the store could not take them'),
+      failing: z.boolean().describe('the last write failed; it is retried'),
+      lastError: z.string().nullable(),
+      lastErrorAt: isoTime.nullable(),
+    })
+    .describe('the request log\'s writer: it keeps unwritten rows (bounded) and retries when the disk is full'),
 })
 export type ServerStatus = z.infer<typeof ServerStatus>

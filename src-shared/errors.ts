@@ -15,6 +15,11 @@ export const API_ERROR_TYPES = {
   LISTING_NOT_FOUND: 'invalid_request_error',
   ALREADY_PURCHASED: 'invalid_request_error',
   AGENT_NOT_FOUND: 'invalid_request_error',
+  URI_TOO_LONG: 'invalid_request_error',
+  REQUEST_TIMEOUT: 'invalid_request_error',
+  EXPECTATION_FAILED: 'invalid_request_error',
+  STORAGE_FULL: 'api_error',
+  STORAGE_UNAVAILABLE: 'api_error',
   INTERNAL_ERROR: 'api_error',
 } as const
 
@@ -29,6 +34,8 @@ export const ADMIN_ERROR_CODES = [
   'UNKNOWN_METHOD',
   'UNAUTHORIZED',
   'FORBIDDEN_SENDER',
+  'STORAGE_FULL',
+  'STORAGE_UNAVAILABLE',
   'INTERNAL_ERROR',
 ] as const
 

@@ -16,6 +16,7 @@ import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, isLoopbackHo
 import { Store } from './db/store'
 import { EventBus } from './events'
 import { KeysService } from './keys/keys.service'
+import { ServerLogDestination } from './log-destination'
 import { RateLimitService } from './ratelimit/ratelimit.service'
 import { ServerLock } from './server-lock'
 import { SettingsService } from './settings/settings.service'
@@ -111,21 +112,32 @@ export async function createCore(options: CoreOptions): Promise<Core> {
 async function assembleCore(options: CoreOptions, host: string, lock: ServerLock): Promise<Core> {
   const services = await openServices(options.dataDir, options)
   const { store, clock, events, keys, tiers, audit, settings, requestLog, rateLimits } = services
+  const logDestination = options.logFile === false ? null : new ServerLogDestination(options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'))
   const logger =
-    options.logFile === false
+    logDestination === null
       ? false
       : pino(
           {
             level: 'info',
             redact: { paths: ['req.headers.authorization', '*.secret', 'secret', '*.adminToken'], censor: '[redacted]' },
           },
-          // Synchronous: the log holds errors and lifecycle lines only (requests go to the request log), and
-          // an error line must not be lost to a crash that follows it.
-          pino.destination({ dest: options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'), mkdir: true, sync: true }),
+          logDestination,
         )
-  if (logger) {
-    store.onCallbackError = (error) => logger.error({ err: error }, 'after-commit callback failed')
-    events.onListenerError = (error, name) => logger.error({ err: error, event: name }, 'event listener failed')
+  const logError = (error: unknown, message: string, fields: Record<string, unknown> = {}) =>
+    logger ? logger.error({ err: error, ...fields }, message) : console.error(message, error)
+  store.onCallbackError = (error) => logError(error, 'after-commit callback failed')
+  events.onListenerError = (error, name) => logError(error, 'event listener failed', { event: name })
+  requestLog.onWriteError = (error, recovered) =>
+    recovered
+      ? logger && logger.info('request log: writing again')
+      : logError(error, 'request log: the store refused a batch; it is kept and retried')
+  // Housekeeping must never take the server down: a full disk only postpones it.
+  const prune = () => {
+    try {
+      requestLog.prune(settings.get().requestLogRetentionDays)
+    } catch (error) {
+      logError(error, 'request log: pruning failed; retried in an hour')
+    }
   }
   const hostPolicy = new HostPolicy(options.tls ? 'https' : 'http')
   const startedAt = clock.now()
@@ -140,6 +152,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     schemaVersion: store.schemaVersion(),
     sqliteVersion: store.sqlite.prepare('select sqlite_version()').pluck().get() as string,
     activeKeys: keys.countActive(),
+    requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
     createHandlers({ keys, tiers, requestLog, audit, settings, status }),
@@ -150,9 +163,9 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
   if (adminToken !== null) await registerHttpTransport(api, { dispatch, events, adminToken, rendererDir: options.rendererDir })
 
-  const retention = setInterval(() => requestLog.prune(settings.get().requestLogRetentionDays), 3_600_000)
+  const retention = setInterval(prune, 3_600_000)
   retention.unref()
-  requestLog.prune(settings.get().requestLogRetentionDays)
+  prune()
 
   let port = options.port ?? DEFAULT_PORT
   // Settings changed here or by another process (the CLI) apply from the next request on.
@@ -185,8 +198,12 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
       clearInterval(retention)
       try {
         await api.close()
+        const { dropped } = requestLog.health()
         services.close()
+        const lost = requestLog.health().dropped - dropped
+        if (lost > 0) logError(null, `request log: ${lost} rows could not be written before closing`)
       } finally {
+        logDestination?.close()
         lock.release()
       }
     },

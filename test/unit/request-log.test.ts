@@ -98,3 +98,67 @@ describe('RequestLog', () => {
     expect(services.requestLog.list({ limit: 1 }).total).toBe(1)
   })
 })
+
+describe('RequestLog when the store refuses writes', () => {
+  /** SQLite answers SQLITE_FULL past `max_page_count`: a real full database, without a full disk. */
+  const capDatabase = (s: Services) => s.store.sqlite.pragma(`max_page_count = ${s.store.sqlite.pragma('page_count', { simple: true }) as number}`)
+  const uncapDatabase = (s: Services) => s.store.sqlite.pragma('max_page_count = 1073741823')
+
+  it('keeps the batch, reports failing, never throws from its timer, and writes every row once space returns', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 5 })
+    const errors: Array<{ error: unknown; recovered: boolean }> = []
+    services.requestLog.onWriteError = (error, recovered) => errors.push({ error, recovered })
+    capDatabase(services)
+    for (let i = 0; i < 2_000; i++) services.requestLog.record(request(T0 + i, null, 200))
+    await new Promise((resolve) => setTimeout(resolve, 50)) // the timer's flush fails: it must not throw
+    expect(services.requestLog.health()).toMatchObject({ pending: 2_000, dropped: 0, failing: true })
+    expect(services.requestLog.health().lastError).toMatch(/full/)
+    expect(errors).toHaveLength(1)
+    expect((errors[0].error as { code?: string }).code).toBe('SQLITE_FULL')
+    expect(services.requestLog.list({ limit: 1 }).total).toBe(0)
+
+    uncapDatabase(services)
+    expect(services.requestLog.flush()).toBe(true)
+    expect(services.requestLog.health()).toMatchObject({ pending: 0, dropped: 0, failing: false, lastError: expect.stringMatching(/full/) })
+    expect(errors.at(-1)).toEqual({ error: null, recovered: true })
+    const { rows, total } = services.requestLog.list({ limit: 500 })
+    expect(total).toBe(2_000)
+    expect(new Set(rows.map((row) => row.id)).size).toBe(500)
+  })
+
+  it('retries on its own, with a growing delay, until the store takes the rows', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 5 })
+    capDatabase(services)
+    for (let i = 0; i < 1_000; i++) services.requestLog.record(request(T0 + i, null, 200))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(services.requestLog.health().failing).toBe(true)
+    uncapDatabase(services)
+    const deadline = Date.now() + 5_000
+    while (services.requestLog.health().failing && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(services.requestLog.health()).toMatchObject({ failing: false, pending: 0 })
+    expect(services.requestLog.list({ limit: 10 }).total).toBe(1_000)
+  })
+
+  it('keeps at most MAX_PENDING_ROWS, dropping the oldest and counting them', async () => {
+    const { MAX_PENDING_ROWS } = await import('../../src-main/core/usage/request-log')
+    services = await openServices(tempDir(), { requestLogFlushMs: 5 })
+    capDatabase(services)
+    for (let i = 0; i < 1_000; i++) services.requestLog.record(request(T0 + i, null, 200))
+    expect(services.requestLog.flush()).toBe(false)
+    for (let i = 1_000; i < MAX_PENDING_ROWS + 25; i++) services.requestLog.record(request(T0 + i, null, 200))
+    expect(services.requestLog.health()).toMatchObject({ pending: MAX_PENDING_ROWS, dropped: 25, failing: true })
+    uncapDatabase(services)
+    services.requestLog.flush()
+    const newest = services.requestLog.list({ limit: 1 })
+    expect(newest.total).toBe(MAX_PENDING_ROWS)
+    expect(newest.rows[0].at).toBe(new Date(T0 + MAX_PENDING_ROWS + 24).toISOString())
+  })
+
+  it('counts what it could not write before closing as dropped, and closes without throwing', async () => {
+    services = await openServices(tempDir(), { requestLogFlushMs: 10_000 })
+    capDatabase(services)
+    for (let i = 0; i < 1_000; i++) services.requestLog.record(request(T0 + i, null, 200))
+    expect(() => services.requestLog.close()).not.toThrow()
+    expect(services.requestLog.health()).toMatchObject({ pending: 0, dropped: 1_000 })
+  })
+})

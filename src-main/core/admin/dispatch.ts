@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { contract, isMethodName } from '../../../src-shared/contract'
 import type { AdminErrorData, Result } from '../../../src-shared/errors'
 import type { Actor } from '../audit/audit.service'
+import { STORAGE_MESSAGES, storageProblem } from '../db/storage-errors'
 import { DomainError } from '../errors'
 import type { createHandlers } from './handlers'
 
@@ -31,7 +32,10 @@ export function createDispatch(
       return { ok: true, value: await handler(parsed.data, { actor }) }
     } catch (error) {
       if (error instanceof DomainError) return failure({ code: error.code, message: error.message, details: error.details })
+      const storage = storageProblem(error)
       onInternalError(method, error)
+      if (storage === 'full') return failure({ code: 'STORAGE_FULL', message: STORAGE_MESSAGES.full })
+      if (storage === 'unavailable') return failure({ code: 'STORAGE_UNAVAILABLE', message: STORAGE_MESSAGES.unavailable })
       return failure({ code: 'INTERNAL_ERROR', message: `${method} failed; the details are in the server log.` })
     }
   }

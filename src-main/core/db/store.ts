@@ -1,5 +1,8 @@
+import { existsSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { Kysely, Migrator, SqliteDialect, type Compilable } from 'kysely'
+import { ensureSpaceReserve, releaseSpaceReserve } from './space-reserve'
 import { KNOWN_MIGRATIONS, LATEST_SCHEMA, migrationProvider } from './migrations'
 import type { Database } from './schema'
 
@@ -13,6 +16,44 @@ export class SchemaTooNewError extends Error {
   }
 }
 
+/** The database file is damaged or empty: the store refuses to start on it rather than write more into it. */
+export class DamagedDatabaseError extends Error {
+  constructor(file: string, problem: string) {
+    super(
+      `The database ${file} is damaged (${problem}); ClawHQ Local will not write into it. ` +
+        `Restore a backup with "clawhq-local restore BACKUP_FILE --data-dir ${dirname(file)}" (the damaged file is kept aside), or move the file away to start with an empty store.`,
+    )
+    this.name = 'DamagedDatabaseError'
+  }
+}
+
+/** Any other failure to open the store, naming the file and the cause in the operator's words. */
+export class StoreOpenError extends Error {
+  /** SQLite's code for the cause, e.g. SQLITE_IOERR_SHMSIZE; '' when it was not SQLite's. */
+  readonly code: string
+  constructor(file: string, cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause)
+    const code = (cause as { code?: string } | null)?.code ?? ''
+    const hint = code.startsWith('SQLITE_READONLY')
+      ? 'the file or its folder is not writable by this user'
+      : code.startsWith('SQLITE_CANTOPEN')
+        ? 'the folder is missing or not accessible to this user'
+        : code === 'SQLITE_FULL'
+          ? 'the disk is full'
+          : code.startsWith('SQLITE_BUSY')
+            ? 'another program holds a lock on it'
+            : code.startsWith('SQLITE_IOERR')
+              ? 'the disk reported an error (full, removed or failing?)'
+              : null
+    super(`Cannot open the database ${file}: ${message}${hint ? ` (${hint})` : ''}.`, { cause })
+    this.name = 'StoreOpenError'
+    this.code = code
+  }
+}
+
+const DAMAGE_CODES = /^SQLITE_(CORRUPT|NOTADB)/
+const OUT_OF_SPACE = /^SQLITE_(FULL|IOERR)/
+
 export interface OpenStoreOptions {
   file: string
   /** better-sqlite3 built for another ABI (Electron's), see `npm run native:electron`. */
@@ -20,6 +61,14 @@ export interface OpenStoreOptions {
 }
 
 type Params = readonly unknown[]
+
+/** A zero-length file where a database was expected is a loss to report, not an empty store to start. */
+function refuseEmptyFile(file: string): void {
+  if (!existsSync(file) || statSync(file).size > 0) return
+  const wal = `${file}-wal`
+  if (existsSync(wal) && statSync(wal).size > 0) return // the pages are still in the WAL; SQLite recovers them
+  throw new DamagedDatabaseError(file, 'the file is empty: 0 bytes')
+}
 
 /**
  * The SQLite store: kysely builds the queries, better-sqlite3 runs them synchronously.
@@ -37,23 +86,55 @@ export class Store {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
   }
 
+  /**
+   * Opens the store, refusing a damaged file (see `openOnce`), and keeps a little disk space in reserve
+   * so that it can open again on a full disk (see space-reserve.ts).
+   */
   static async open(options: OpenStoreOptions): Promise<Store> {
-    const sqlite = new BetterSqlite3(options.file, {
-      timeout: 5000,
-      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
-    })
+    const dataDir = dirname(options.file)
+    let store: Store
     try {
+      store = await Store.openOnce(options)
+    } catch (error) {
+      // Out of space for the -shm file on a full disk: give up the reserve kept for this, and try once more.
+      if (!(error instanceof StoreOpenError && OUT_OF_SPACE.test(error.code)) || !releaseSpaceReserve(dataDir)) throw error
+      store = await Store.openOnce(options)
+    }
+    ensureSpaceReserve(dataDir)
+    return store
+  }
+
+  /**
+   * Opens the store, refusing a damaged file: `PRAGMA quick_check` reads every page of the b-trees
+   * (~0.25 s for a million request-log rows) before anything is written, so a damaged file is reported
+   * at start instead of answering 500s and taking more writes.
+   */
+  private static async openOnce(options: OpenStoreOptions): Promise<Store> {
+    const { file } = options
+    refuseEmptyFile(file)
+    let sqlite: BetterSqlite3.Database
+    try {
+      sqlite = new BetterSqlite3(file, { timeout: 5000, ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}) })
+    } catch (error) {
+      throw new StoreOpenError(file, error)
+    }
+    try {
+      const problem = (sqlite.pragma('quick_check(1)', { simple: true }) as string) ?? 'no answer'
+      if (problem !== 'ok') throw new DamagedDatabaseError(file, problem.replace(/\s+/g, ' ').trim())
       sqlite.pragma('journal_mode = WAL')
       // FULL: an acknowledged write survives power loss, not only an app crash (SPEC §3).
       sqlite.pragma('synchronous = FULL')
       sqlite.pragma('foreign_keys = ON')
-      const store = new Store(sqlite, options.file)
+      const store = new Store(sqlite, file)
       store.refuseNewerSchema()
       await store.migrate()
       return store
     } catch (error) {
       sqlite.close()
-      throw error
+      if (error instanceof DamagedDatabaseError || error instanceof SchemaTooNewError) throw error
+      const code = (error as { code?: string } | null)?.code ?? ''
+      if (DAMAGE_CODES.test(code)) throw new DamagedDatabaseError(file, error instanceof Error ? error.message : code)
+      throw new StoreOpenError(file, error)
     }
   }
 

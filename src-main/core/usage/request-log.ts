@@ -39,10 +39,28 @@ export const toRequestDto = (row: RequestLogRowRecord): RequestLogRow & { seq: n
   source: row.source === 'playground' ? 'playground' : 'api',
 })
 
+/** The writer's health, for `server.status` and the GUI. */
+export interface RequestLogHealth {
+  pending: number
+  dropped: number
+  failing: boolean
+  lastError: string | null
+  lastErrorAt: string | null
+}
+
+/** Unwritten rows kept while the store refuses writes (a full disk); past this the oldest are dropped and counted. */
+export const MAX_PENDING_ROWS = 50_000
+const RETRY_FIRST_MS = 500
+const RETRY_MAX_MS = 15_000
+
 /**
  * The request log: rows are queued in memory and written in one transaction per batch, so a request
  * never waits for the disk. Each flush also rolls usage up per key per minute, moves keys' last-used
  * times, and announces the new rows to live views. `close()` flushes what is left.
+ *
+ * A flush that fails (a full disk, a damaged page) never throws out of its timer: the batch goes back
+ * to the head of the queue, bounded by MAX_PENDING_ROWS, and is retried with a growing delay until the
+ * store takes it again. What had to be dropped is counted.
  */
 export class RequestLog {
   private queue: LoggedRequest[] = []
@@ -52,6 +70,11 @@ export class RequestLog {
   /** Inserts INSERT_CHUNK rows per statement run: far fewer runs than one per row, one prepared statement. */
   private readonly insertChunk: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
   private readonly insertOne: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
+  private dropped = 0
+  private retryMs = 0
+  private lastError: { message: string; at: number } | null = null
+  /** Told about a failed write (the server log); at most once per failing spell and once on recovery. */
+  onWriteError: (error: unknown, recovered: boolean) => void = () => {}
 
   constructor(
     private readonly store: Store,
@@ -68,7 +91,8 @@ export class RequestLog {
 
   record(request: LoggedRequest): void {
     this.queue.push(request)
-    if (this.queue.length >= this.maxBatch) this.flush()
+    if (this.retryMs > 0) this.dropOverflow()
+    else if (this.queue.length >= this.maxBatch) this.flush()
     else this.timer ??= setTimeout(() => this.flush(), this.flushEveryMs)
   }
 
@@ -76,12 +100,36 @@ export class RequestLog {
     return this.queue.length
   }
 
-  flush(): void {
+  health(): RequestLogHealth {
+    return {
+      pending: this.queue.length,
+      dropped: this.dropped,
+      failing: this.retryMs > 0,
+      lastError: this.lastError?.message ?? null,
+      lastErrorAt: this.lastError ? toIso(this.lastError.at) : null,
+    }
+  }
+
+  /** Writes the queue in batches; returns false when the store refused (the rows stay queued). */
+  flush(): boolean {
     clearTimeout(this.timer)
     this.timer = undefined
-    if (this.queue.length === 0) return
-    const batch = this.queue
-    this.queue = []
+    while (this.queue.length > 0) {
+      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch)
+      this.queue = batch === this.queue ? [] : this.queue.slice(batch.length)
+      try {
+        this.write(batch)
+      } catch (error) {
+        this.queue = batch.concat(this.queue)
+        this.failed(error)
+        return false
+      }
+      if (this.retryMs > 0) this.recovered()
+    }
+    return true
+  }
+
+  private write(batch: LoggedRequest[]): void {
     // Request-log rows are telemetry, not acknowledged writes: they skip the per-commit fsync, and the
     // next admin write's FULL commit syncs them along with it (the WAL is one sequential file).
     const lastSeq = this.store.transaction(
@@ -106,6 +154,29 @@ export class RequestLog {
         batch.map((request, i) => toRequestDto({ seq: firstSeq + i, ...request })),
       )
     }
+  }
+
+  private failed(error: unknown): void {
+    const firstFailure = this.retryMs === 0
+    this.lastError = { message: error instanceof Error ? error.message : String(error), at: this.clock.now() }
+    this.retryMs = firstFailure ? RETRY_FIRST_MS : Math.min(RETRY_MAX_MS, this.retryMs * 2)
+    this.dropOverflow()
+    if (firstFailure) this.onWriteError(error, false)
+    // unref: a pending retry never keeps a closing process alive.
+    this.timer = setTimeout(() => this.flush(), this.retryMs)
+    this.timer.unref()
+  }
+
+  private recovered(): void {
+    this.retryMs = 0
+    this.onWriteError(null, true)
+  }
+
+  private dropOverflow(): void {
+    const excess = this.queue.length - MAX_PENDING_ROWS
+    if (excess <= 0) return
+    this.queue.splice(0, excess)
+    this.dropped += excess
   }
 
   private rollUp(batch: LoggedRequest[]): void {
@@ -178,7 +249,14 @@ export class RequestLog {
     })
   }
 
+  /** Writes what is left; rows the store still refuses are counted as dropped. */
   close(): void {
-    this.flush()
+    clearTimeout(this.timer)
+    this.timer = undefined
+    if (!this.flush()) {
+      clearTimeout(this.timer)
+      this.dropped += this.queue.length
+      this.queue = []
+    }
   }
 }

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import fastifyStatic from '@fastify/static'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { EVENT_NAMES } from '../../../../src-shared/contract'
 import type { AdminErrorCode, Result } from '../../../../src-shared/errors'
 import type { EventBus } from '../../events'
 import { bearerToken } from '../../api/bearer'
+import { STORAGE_RETRY_AFTER_SECONDS } from '../../db/storage-errors'
 import type { Dispatch } from '../dispatch'
 
 export const ADMIN_PREFIX = '/admin'
@@ -20,6 +21,8 @@ const STATUS: Record<AdminErrorCode, number> = {
   NOT_FOUND: 404,
   UNKNOWN_METHOD: 404,
   CONFLICT: 409,
+  STORAGE_FULL: 507,
+  STORAGE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
 }
 
@@ -66,14 +69,20 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
         reply.code(status).send({ ok: false, error: { code, message } } satisfies Result<never>)
       })
 
-      admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true } }, async (request, reply) => {
-        if (!authorized(request)) return fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
+      // The token is checked when the headers arrive, before a byte of the body is read or parsed.
+      const requireToken = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => {
+        if (authorized(request)) done()
+        else fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
+      }
+
+      admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true }, onRequest: requireToken }, async (request, reply) => {
         const result = await options.dispatch(request.params.method, request.body ?? {}, 'admin-http')
-        return result.ok ? reply.send(result) : reply.code(STATUS[result.error.code]).send(result)
+        if (result.ok) return reply.send(result)
+        if (result.error.code === 'STORAGE_FULL' || result.error.code === 'STORAGE_UNAVAILABLE') reply.header('retry-after', STORAGE_RETRY_AFTER_SECONDS)
+        return reply.code(STATUS[result.error.code]).send(result)
       })
 
-      admin.get('/events', { schema: { hide: true } }, (request, reply) => {
-        if (!authorized(request)) return fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
+      admin.get('/events', { schema: { hide: true }, onRequest: requireToken }, (request, reply) => {
         reply.hijack()
         const out = reply.raw
         out.writeHead(200, {

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { STORAGE_MESSAGES, STORAGE_RETRY_AFTER_SECONDS, storageProblem } from '../../db/storage-errors'
 import { DomainError } from '../../errors'
 import { ApiError, errorEnvelope } from '../envelope'
 
@@ -10,6 +11,9 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   if (error instanceof DomainError)
     return new ApiError(DOMAIN_STATUS[error.code], error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_REQUEST', error.message, error.details)
+  const storage = storageProblem(error)
+  if (storage === 'full') return new ApiError(507, 'STORAGE_FULL', STORAGE_MESSAGES.full)
+  if (storage === 'unavailable') return new ApiError(503, 'STORAGE_UNAVAILABLE', STORAGE_MESSAGES.unavailable)
   const fastifyError = error as Partial<FastifyError>
   if (hasZodFastifySchemaValidationErrors(error)) {
     const issues = error.validation.map((v) => ({ path: v.instancePath || '/', message: v.message }))
@@ -27,5 +31,6 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   const apiError = toApiError(error)
   if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
   request.errorCode = apiError.code
+  if (apiError.statusCode === 503 || apiError.statusCode === 507) reply.header('retry-after', STORAGE_RETRY_AFTER_SECONDS)
   reply.code(apiError.statusCode).send(errorEnvelope(apiError.code, apiError.message, request.id, apiError.details))
 }
