@@ -40,6 +40,8 @@ export interface CoreOptions {
   /** Where the server log goes; default `<dataDir>/logs/clawhq.log`; false for none. */
   logFile?: string | false
   requestLogFlushMs?: number
+  /** Open connections the server takes at once (default CONNECTION_LIMITS.maxConnections). */
+  maxConnections?: number
 }
 
 /** The services, opened on one data directory; what the CLI's one-shot commands use. */
@@ -159,7 +161,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
-  const api = await buildApiServer({ keys, rateLimits, requestLog, hostPolicy, clock, version, logger, https: options.tls })
+  const api = await buildApiServer({ keys, rateLimits, requestLog, hostPolicy, clock, version, logger, https: options.tls, maxConnections: options.maxConnections })
   const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
   if (adminToken !== null) await registerHttpTransport(api, { dispatch, events, adminToken, rendererDir: options.rendererDir })
 

@@ -16,7 +16,7 @@ export class HostPolicy {
 
   private follow: { version: () => string; load: () => HostPolicySource; seen: string } | null = null
 
-  constructor(private readonly scheme: 'http' | 'https') {}
+  constructor(readonly scheme: 'http' | 'https') {}
 
   /**
    * Keeps the policy in step with stored settings, also when another process (the CLI) changed

@@ -1,5 +1,4 @@
 import fastifySwagger from '@fastify/swagger'
-import type { Duplex } from 'node:stream'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
@@ -7,9 +6,12 @@ import { newId } from '../ids'
 import type { KeysService } from '../keys/keys.service'
 import type { RateLimitService } from '../ratelimit/ratelimit.service'
 import type { RequestLog } from '../usage/request-log'
+import { answerClientError } from './client-errors'
 import { ApiError, errorEnvelope } from './envelope'
+import { createFrontDoor, MAX_SEGMENT, REJECTED_PATH, rejectionOf } from './front-door'
 import type { HostPolicy } from './host-policy'
 import { createAuthHook } from './plugins/auth'
+import { redactKeys } from './redact'
 import { errorHandler } from './plugins/errors'
 import { serializerCompiler } from './serializer'
 import { healthRoutes } from './routes/health'
@@ -19,32 +21,24 @@ import './types'
 
 export const API_PREFIX = '/api/v1'
 
-/** A key pasted into a URL by mistake must not reach the request log. */
-const KEY_IN_TEXT = /clw_[0-9A-Za-z]{32}/g
-export const redactKeys = (text: string): string => (text.includes('clw_') ? text.replace(KEY_IN_TEXT, 'clw_[redacted]') : text)
 export const BODY_LIMIT = 1024 * 1024
 const CORS_EXPOSED_HEADERS = 'x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ratelimit, ratelimit-policy'
 
 /**
- * Requests Node rejects before fastify sees them (oversized headers, broken HTTP) still get the
- * documented envelope, with a request id of their own.
+ * How long a client may take, and how many may be connected at once (RELIABILITY §6, OWASP API4):
+ * a client that stalls mid-headers or mid-body is cut off instead of holding its connection forever.
  */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) return
-  const tooLarge = error.code === 'HPE_HEADER_OVERFLOW'
-  const requestId = newId('req')
-  const body = JSON.stringify(
-    errorEnvelope(
-      tooLarge ? 'PAYLOAD_TOO_LARGE' : 'INVALID_REQUEST',
-      tooLarge ? 'The request headers are too large.' : 'The request is not valid HTTP.',
-      requestId,
-    ),
-  )
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'
-  socket.end(
-    `HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-      `X-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
-  )
+export const CONNECTION_LIMITS = {
+  /** The whole request, body included. */
+  requestTimeoutMs: 30_000,
+  /** The request line and headers (Node answers 408 past it). */
+  headersTimeoutMs: 15_000,
+  /** An idle keep-alive connection between requests. */
+  keepAliveTimeoutMs: 10_000,
+  /** How often Node looks for connections past those times. */
+  checkEveryMs: 1_000,
+  /** Open connections; past this, new ones are closed at once. */
+  maxConnections: 1_000,
 }
 
 export interface ApiDeps {
@@ -56,6 +50,8 @@ export interface ApiDeps {
   version: string
   logger: FastifyBaseLogger | false
   https?: { cert: string; key: string }
+  /** Open connections allowed at once; CONNECTION_LIMITS.maxConnections by default. */
+  maxConnections?: number
 }
 
 /**
@@ -63,19 +59,35 @@ export interface ApiDeps {
  * `createCore` adds the admin transport and listens. Plugins are registered explicitly, in order.
  */
 export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
+  // Node's own checks that answer outside fastify are turned off: the front door answers them in the envelope.
+  const nodeHttpOptions = {
+    requireHostHeader: false,
+    headersTimeout: CONNECTION_LIMITS.headersTimeoutMs,
+    connectionsCheckingInterval: CONNECTION_LIMITS.checkEveryMs,
+  }
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    ...(deps.https ? { https: deps.https } : {}),
+    ...(deps.https ? { https: { ...deps.https, ...nodeHttpOptions } } : { http: nodeHttpOptions }),
     genReqId: () => newId('req'),
     bodyLimit: BODY_LIMIT,
+    requestTimeout: CONNECTION_LIMITS.requestTimeoutMs,
+    keepAliveTimeout: CONNECTION_LIMITS.keepAliveTimeoutMs,
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // Our request log records every API request; pino's per-request lines would only duplicate it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
-    routerOptions: { maxParamLength: 200 },
+    rewriteUrl: createFrontDoor(deps.hostPolicy),
+    // The front door refuses segments over MAX_SEGMENT first; this only backs it up.
+    routerOptions: { maxParamLength: MAX_SEGMENT * 4 },
     clientErrorHandler: answerClientError,
+    // Anything the router still refuses is answered in the envelope too.
+    frameworkErrors: replyFrameworkError,
   }).withTypeProvider<ZodTypeProvider>()
+
+  app.server.maxConnections = deps.maxConnections ?? CONNECTION_LIMITS.maxConnections
+  // An Expect other than 100-continue is refused by the front door (417), in the envelope, not by Node.
+  app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response))
 
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
@@ -85,28 +97,29 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('rateLimit', null)
   app.decorateRequest('errorCode', null)
 
-  // Every response, on every route, names its request; a foreign Host or Origin is refused first.
+  // Every response, on every route, names its request. The front door has vouched for the Host; a foreign Origin is refused here.
   // CORS is closed unless the operator allowed an origin; only requests from such an origin pay for it.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
-    if (!deps.hostPolicy.allowsHost(request.headers.host))
-      return done(new ApiError(403, 'INVALID_REQUEST', `Host "${request.headers.host ?? ''}" is not this server; add it under Settings → allowed hosts.`))
     const origin = request.headers.origin
-    if (origin === undefined) return done()
-    if (!deps.hostPolicy.allowsOrigin(origin))
-      return done(new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`))
-    if (deps.hostPolicy.isCorsOrigin(origin)) {
-      reply.header('access-control-allow-origin', origin)
-      reply.header('vary', 'Origin')
-      reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS)
-      if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
-        reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
-        reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'authorization, content-type')
-        reply.header('access-control-max-age', '600')
-        reply.code(204).send()
-        return // answered: a callback hook that replies does not call done()
+    if (origin !== undefined) {
+      if (!deps.hostPolicy.allowsOrigin(origin))
+        return done(new ApiError(403, 'INVALID_REQUEST', `Origin "${origin}" is not allowed; add it under Settings → CORS origins.`))
+      if (deps.hostPolicy.isCorsOrigin(origin)) {
+        reply.header('access-control-allow-origin', origin)
+        reply.header('vary', 'Origin')
+        reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS)
+        if (request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined) {
+          reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE')
+          reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'authorization, content-type')
+          reply.header('access-control-max-age', '600')
+          reply.code(204).send()
+          return // answered: a callback hook that replies does not call done()
+        }
       }
     }
+    // No such route: answered at once, without first reading a body nothing would use.
+    if (request.is404) return replyNotFound(request, reply)
     done()
   })
 
@@ -134,21 +147,6 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
         const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope)
         route.onRequest = [gate, ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])]
       })
-      api.addHook('onResponse', (request, reply, done) => {
-        const latency = reply.elapsedTime
-        deps.requestLog.record({
-          id: request.id,
-          at: Math.round(deps.clock.now() - latency),
-          key_id: request.apiKey?.id ?? null,
-          method: request.method,
-          path: redactKeys(request.url).slice(0, 500),
-          status: reply.statusCode,
-          latency_ms: Math.round(latency * 1000) / 1000,
-          error_code: request.errorCode,
-          source: 'api',
-        })
-        done()
-      })
       api.setNotFoundHandler(replyNotFound)
       await api.register(healthRoutes(deps.version))
       await api.register(meRoutes(deps.keys))
@@ -164,7 +162,44 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   )
 
   app.setNotFoundHandler(replyNotFound)
+
+  // Requests the front door refused are answered here, like any other route: envelope, X-Request-Id, log row.
+  app.all(REJECTED_PATH, { schema: { hide: true } }, (request, reply) => {
+    const rejection = rejectionOf(request.raw)
+    if (!rejection) return replyNotFound(request, reply)
+    request.errorCode = rejection.code
+    if (request.originalUrl.startsWith('/admin')) {
+      // Admin clients read admin Results, with the code the admin transport uses for the same status.
+      const code = rejection.status === 403 ? 'FORBIDDEN_SENDER' : 'INVALID_INPUT'
+      return reply.code(rejection.status).send({ ok: false, error: { code, message: rejection.message } })
+    }
+    return reply.code(rejection.status).send(errorEnvelope(rejection.code, rejection.message, request.id))
+  })
+
+  // One request-log row per request, API or refused (the admin transport's own traffic is not API traffic).
+  app.addHook('onResponse', (request, reply, done) => {
+    if (request.routeOptions.config.requestLog === false) return done()
+    const latency = reply.elapsedTime
+    deps.requestLog.record({
+      id: request.id,
+      at: Math.round(deps.clock.now() - latency),
+      key_id: request.apiKey?.id ?? null,
+      method: request.method,
+      path: redactKeys(request.originalUrl).slice(0, 500),
+      status: reply.statusCode,
+      latency_ms: Math.round(latency * 1000) / 1000,
+      error_code: request.errorCode,
+      source: 'api',
+    })
+    done()
+  })
   return app
+}
+
+function replyFrameworkError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  request.errorCode = 'INVALID_REQUEST'
+  reply.header('x-request-id', request.id)
+  reply.code(400).send(errorEnvelope('INVALID_REQUEST', `The request path cannot be routed: ${error.message}`, request.id))
 }
 
 function replyNotFound(request: FastifyRequest, reply: FastifyReply): void {

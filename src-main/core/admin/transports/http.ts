@@ -59,6 +59,10 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
 
   await app.register(
     async (admin) => {
+      // The admin transport's traffic (the GUI's calls and assets) is not API traffic: no request-log rows.
+      admin.addHook('onRoute', (route) => {
+        route.config = { ...route.config, requestLog: false }
+      })
       // Errors raised before a handler (the Host guard, body limits, bad JSON) keep their status, as Results.
       admin.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
         const status = error.statusCode ?? 500
@@ -120,7 +124,7 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
     { prefix: ADMIN_PREFIX },
   )
   // `/admin` → `/admin/`, keeping the query (the token), so relative asset URLs resolve.
-  app.get(ADMIN_PREFIX, { schema: { hide: true } }, (request, reply) => {
+  app.get(ADMIN_PREFIX, { schema: { hide: true }, config: { requestLog: false } }, (request, reply) => {
     const query = request.url.indexOf('?')
     return reply.redirect(`${ADMIN_PREFIX}/${query === -1 ? '' : request.url.slice(query)}`)
   })
