@@ -28,7 +28,7 @@ export default defineConfig({
   projects: [
     {
       name: 'browser',
-      testMatch: 'browser.spec.ts',
+      testMatch: /browser.*\.spec\.ts/,
       use: {
         browserName: 'chromium',
         headless: true,

@@ -13,11 +13,31 @@ const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ]
 
+/** Shown while the request log cannot write (a full disk), or once it had to drop rows. */
+function RequestLogWarning() {
+  const health = useAdmin((s) => s.serverStatus?.requestLog)
+  if (!health || (!health.failing && health.dropped === 0)) return null
+  const label = health.failing
+    ? `Request log not writing: ${health.pending.toLocaleString()} rows waiting${health.dropped ? `, ${health.dropped.toLocaleString()} dropped` : ''}`
+    : `Request log dropped ${health.dropped.toLocaleString()} rows`
+  const detail = health.lastError
+    ? `The store refused the last write (${health.lastError}). Rows are kept, up to a limit, and retried; free disk space and they are written.`
+    : 'Rows are kept, up to a limit, and retried.'
+  return (
+    <Tooltip label={detail} multiline w={320} withArrow>
+      <Badge color={health.failing ? 'red' : 'orange'} variant="filled" tabIndex={0} data-testid="request-log-warning" aria-label={`${label}. ${detail}`}>
+        {label}
+      </Badge>
+    </Tooltip>
+  )
+}
+
 function ServerBadge() {
   const status = useAdmin((s) => s.serverStatus)
   if (!status) return null
   return (
     <Group gap="xs" visibleFrom="sm" data-testid="server-status">
+      <RequestLogWarning />
       <Badge variant="light" color={status.mode === 'headless' ? 'grape' : 'blue'}>
         {status.mode}
       </Badge>

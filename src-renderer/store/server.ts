@@ -1,9 +1,12 @@
 import type { ServerStatus } from '../../src-shared/dto'
 import type { SliceCreator } from './types'
 
+const STATUS_REFRESH_MS = 5_000
+
 export interface ServerSlice {
   serverStatus: ServerStatus | null
-  loadServerStatus(): Promise<void>
+  /** `quiet`: a background refresh, which says nothing when it fails (the next one will try again). */
+  loadServerStatus(options?: { quiet?: boolean }): Promise<void>
   /**
    * Loads what every page shows and follows the live events. Changes made elsewhere (the CLI,
    * another admin tab) arrive as audit entries, so those refresh the keys and tiers.
@@ -15,11 +18,11 @@ export interface ServerSlice {
 export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set, get) => ({
   serverStatus: null,
 
-  async loadServerStatus() {
+  async loadServerStatus(options) {
     try {
       set({ serverStatus: await client.invoke('server.status', {}) })
     } catch (error) {
-      get().reportError(error, 'Could not read the server status')
+      if (!options?.quiet) get().reportError(error, 'Could not read the server status')
     }
   },
 
@@ -52,7 +55,10 @@ export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set
       if (get().settingsLoaded) void get().loadSettings()
       void get().loadServerStatus()
     })
+    // The status carries the request log's health (a full disk shows up there): keep it current.
+    const statusTimer = setInterval(() => void get().loadServerStatus({ quiet: true }), STATUS_REFRESH_MS)
     return () => {
+      clearInterval(statusTimer)
       stopReconnect()
       stopRequests()
       stopAudit()

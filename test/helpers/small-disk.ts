@@ -1,8 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { closeSync, openSync, rmSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
-import { REPO_ROOT } from './reliability'
-import { tempDir } from './core'
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+// Standalone (no vitest import): the Playwright specs use it too.
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 
 /**
  * A real small disk for disk-full tests: a tmpfs of a few MB mounted in a private mount namespace
@@ -35,7 +38,7 @@ function tryUnshare(): string | null {
 export const smallDiskUnavailable: string | null = process.platform === 'linux' ? tryUnshare() : 'small disks need Linux mount namespaces'
 
 export async function mountSmallDisk(sizeBytes: number): Promise<SmallDisk> {
-  const dir = tempDir('clawhq-small-disk-')
+  const dir = mkdtempSync(join(tmpdir(), 'clawhq-small-disk-'))
   const holder = spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', `mount -t tmpfs -o size=${sizeBytes} tmpfs "$0" && echo mounted && exec sleep 3600`, dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
