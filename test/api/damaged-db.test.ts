@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import BetterSqlite3 from 'better-sqlite3'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openServices } from '../../src-main/core/app'
@@ -76,6 +77,43 @@ describe('starting on a damaged database', () => {
     expect(line).toContain(file)
     expect(line).toMatch(/empty: 0 bytes/)
     expect(statSync(file).size).toBe(0)
+  })
+
+  it('checks the whole file after a clean close too, once the file has changed since: damage in the request log is found', async () => {
+    const dataDir = await dataDirWithKeys(3)
+    const file = join(dataDir, 'clawhq.db')
+    const services = await openServices(dataDir)
+    const insert = services.store.sqlite.prepare(
+      "insert into request_log (id, at, key_id, method, path, status, latency_ms, error_code, source) values (?, 0, null, 'GET', '/api/v1/me', 200, 1, null, 'api')",
+    )
+    services.store.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(`req_${i}`)
+    })
+    services.close()
+    expect(existsSync(`${file}.clean-close`)).toBe(true)
+    // A leaf page of the request log, far from the small tables.
+    const reader = new BetterSqlite3(file, { readonly: true })
+    const page = reader.prepare("select pageno from dbstat where name = 'request_log' and pagetype = 'leaf' order by pageno limit 1 offset 100").pluck().get() as number
+    const pageSize = reader.pragma('page_size', { simple: true }) as number
+    reader.close()
+    await new Promise((resolve) => setTimeout(resolve, 20)) // a later mtime, even on a coarse clock
+    const fd = openSync(file, 'r+')
+    writeSync(fd, randomBytes(pageSize), 0, pageSize, (page - 1) * pageSize)
+    closeSync(fd)
+    const line = expectOneLineRefusal(await runCli(['serve', '--data-dir', dataDir, '--port', '0']))
+    expect(line).toMatch(/is damaged/)
+  })
+
+  it('after a clean close of an unchanged file, starts without reading the whole request log', async () => {
+    const dataDir = await dataDirWithKeys(3)
+    const file = join(dataDir, 'clawhq.db')
+    const first = await openServices(dataDir)
+    first.close()
+    expect(existsSync(`${file}.clean-close`)).toBe(true)
+    const second = await openServices(dataDir)
+    expect(existsSync(`${file}.clean-close`)).toBe(false) // used up: a crash from here on means a full check next time
+    expect(second.keys.list()).toHaveLength(3)
+    second.close()
   })
 
   it('names the path and the cause when the data directory cannot be used', async () => {
