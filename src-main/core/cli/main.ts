@@ -8,8 +8,10 @@ import { createDispatch } from '../admin/dispatch'
 import { createHandlers } from '../admin/handlers'
 import { createCore, openServices, version } from '../app'
 import { toIso } from '../clock'
-import { assertSafeBind, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config'
+import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config'
+import { restoreBackup, type RestoreResult } from '../db/restore'
 import { parseDuration } from './duration'
+import { describeListenError, parsePort } from './listen-errors'
 import { selfSignedTls } from './tls'
 
 interface GlobalOptions {
@@ -60,6 +62,19 @@ function parseScopes(text: string): Scope[] {
   return scopes as Scope[]
 }
 
+/** `--expires`: a duration from now, or "never" (null clears the expiry). */
+function parseExpiry(text: string): string | null {
+  return text.trim().toLowerCase() === 'never' ? null : toIso(Date.now() + parseDuration(text) * 1000)
+}
+
+function describeRestore({ backup, database, replaced, replacedFiles }: RestoreResult): string {
+  const done = `Restored ${database} from ${backup.file} (${backup.keys} key${backup.keys === 1 ? '' : 's'}, schema ${backup.schemaVersion}).`
+  if (replaced === null)
+    return `${done}\nThere was no database to replace${replacedFiles.length ? `; the files found beside it are kept as ${replacedFiles.join(', ')}` : ''}.`
+  const sideFiles = replacedFiles.filter((f) => f !== replaced).map((f) => f.slice(replaced.length))
+  return `${done}\nThe database it replaced is kept as ${replaced}${sideFiles.length ? ` (with its ${sideFiles.join(', ')})` : ''}.`
+}
+
 const rendererDir = () => resolve(dirname(fileURLToPath(import.meta.url)), '../renderer')
 
 export function buildCli(): Command {
@@ -76,7 +91,7 @@ export function buildCli(): Command {
   globals(program.command('serve'))
     .description('run the API server and the admin GUI headless')
     .option('--host <host>', 'bind address', DEFAULT_HOST)
-    .option('--port <port>', 'port', (v) => Number.parseInt(v, 10), DEFAULT_PORT)
+    .addOption(new Option('--port <port>', 'port (0: any free port)').env('CLAWHQ_PORT').default(DEFAULT_PORT).argParser(parsePort))
     .option('--admin-token <token>', 'admin token (default: a new random one each start)')
     .option('--tls', 'serve HTTPS with a self-signed certificate kept in the data directory')
     .option('--cert <file>', 'TLS certificate (PEM)')
@@ -87,7 +102,12 @@ export function buildCli(): Command {
       const tls = o.cert && o.key ? { cert: readFileSync(o.cert, 'utf8'), key: readFileSync(o.key, 'utf8') } : o.tls ? await selfSignedTls(o.dataDir, o.host) : undefined
       assertSafeBind(o.host, tls !== undefined)
       const core = await createCore({ dataDir: o.dataDir, mode: 'headless', host: o.host, port: o.port, adminToken: o.adminToken, tls, rendererDir: rendererDir() })
-      const { apiBaseUrl, adminUrl } = await core.listen()
+      const { apiBaseUrl, adminUrl } = await core.listen().catch(async (error: unknown) => {
+        // Release the data directory's lock and the database before saying why.
+        await core.close()
+        const line = describeListenError(error, o.host, o.port)
+        throw line ? new CliError(line) : error
+      })
       print(o, { apiBaseUrl, adminUrl, dataDir: o.dataDir, version }, `ClawHQ Local ${version} (headless), data in ${o.dataDir}\nAPI:   ${apiBaseUrl}\nAdmin: ${adminUrl}`)
       let stopping = false
       const stop = (signal: string) => {
@@ -112,14 +132,14 @@ export function buildCli(): Command {
     .requiredOption('--name <name>', 'what the key is for')
     .option('--tier <id>', 'rate-limit tier id (see "tiers list")', 'rpm-60')
     .option('--scopes <list>', `comma-separated scopes (${SCOPES.join(', ')})`)
-    .option('--expires <duration>', 'expire after e.g. 30d, 12h')
+    .option('--expires <duration>', 'expire after e.g. 30d, 12h (default: never)')
     .action(async (_args, command: Command) => {
       const o = opts(command) as GlobalOptions & { name: string; tier: string; scopes?: string; expires?: string }
       const created = await admin(o, 'keys.create', {
         name: o.name,
         tierId: o.tier,
         ...(o.scopes !== undefined && { scopes: parseScopes(o.scopes) }),
-        ...(o.expires !== undefined && { expiresAt: toIso(Date.now() + parseDuration(o.expires) * 1000) }),
+        ...(o.expires !== undefined && { expiresAt: parseExpiry(o.expires) }),
       })
       const { key } = created
       print(
@@ -134,6 +154,24 @@ export function buildCli(): Command {
       const o = opts(command)
       const list = await admin(o, 'keys.list', {})
       print(o, list, table(list.map((k) => ({ id: k.id, name: k.name, hint: k.hint, tier: k.tierId, status: k.status, lastUsed: k.lastUsedAt, expires: k.expiresAt }))))
+    })
+  globals(keys.command('update <id>'))
+    .description('change a key\'s name, tier, scopes or expiry; a running server applies it from the next request')
+    .option('--name <name>', 'what the key is for')
+    .option('--tier <id>', 'rate-limit tier id (see "tiers list")')
+    .option('--scopes <list>', `comma-separated scopes (${SCOPES.join(', ')}), replacing the current ones`)
+    .option('--expires <duration>', 'expire after e.g. 30d, 12h from now, or "never"')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command) as GlobalOptions & { name?: string; tier?: string; scopes?: string; expires?: string }
+      const changes = {
+        ...(o.name !== undefined && { name: o.name }),
+        ...(o.tier !== undefined && { tierId: o.tier }),
+        ...(o.scopes !== undefined && { scopes: parseScopes(o.scopes) }),
+        ...(o.expires !== undefined && { expiresAt: parseExpiry(o.expires) }),
+      }
+      if (Object.keys(changes).length === 0) throw new CliError('Nothing to update: pass --name, --tier, --scopes or --expires.')
+      const key = await admin(o, 'keys.update', { id, ...changes })
+      print(o, key, `Updated ${key.id} (${key.name}): tier ${key.tierId}, scopes ${key.scopes.join(',')}, expires ${key.expiresAt ?? 'never'}.`)
     })
   globals(keys.command('revoke <id>'))
     .description('revoke a key, at once and for good')
@@ -220,7 +258,15 @@ export function buildCli(): Command {
       } finally {
         services.close()
       }
-      print(o, { file: resolve(file) }, `Backed up ${join(o.dataDir, 'clawhq.db')} to ${resolve(file)}.`)
+      print(o, { file: resolve(file) }, `Backed up ${join(o.dataDir, DATABASE_FILE)} to ${resolve(file)}.`)
+    })
+
+  globals(program.command('restore <file>'))
+    .description('replace the database with a backup, checked first; the server must be stopped; the replaced file is kept')
+    .action(async (file: string, _o, command: Command) => {
+      const o = opts(command)
+      const restored = await restoreBackup({ dataDir: o.dataDir, backupFile: file })
+      print(o, restored, describeRestore(restored))
     })
 
   return program
