@@ -130,7 +130,8 @@ describe('key management through the API', () => {
 
   it('creates, lists, rolls and revokes keys, audited as the calling key', async () => {
     server = await startServer()
-    const admin = createKey(server, { scopes: ['keys'] })
+    // A key grants at most what it holds (test/api/keys-escalation.test.ts): this one holds what it grants below.
+    const admin = createKey(server, { scopes: ['keys', 'listings:read'], tierId: 'pro' })
     const post = (path: string, body: unknown) =>
       getJson(`${server.apiBaseUrl}${path}`, admin.secret, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } })
 
@@ -141,7 +142,9 @@ describe('key management through the API', () => {
     expect((await me(newSecret)).status).toBe(200)
 
     const list = await getJson(`${server.apiBaseUrl}/keys`, admin.secret)
-    expect(list.body.meta).toEqual({ page: 1, limit: 2, total: 2 })
+    // only the keys it made: not itself, not the operator's
+    expect(list.body.meta).toEqual({ page: 1, limit: 1, total: 1 })
+    expect(list.body.data.map((k: { id: string }) => k.id)).toEqual([created.body.data.key.id])
     expect(JSON.stringify(list.body)).not.toMatch(/clw_[0-9A-Za-z]{32}/)
 
     const rolled = await post(`/keys/${created.body.data.key.id}/roll`, { graceSeconds: 60 })

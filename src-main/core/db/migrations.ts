@@ -106,6 +106,30 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+
+  // A key's lineage (its own id, or that of the key it was rolled from) is what the rate limiter counts,
+  // so the secrets of one roll share one window; created_by is the creating key's lineage (null: the operator).
+  '2026-12-04-001-key-lineage': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('api_keys').addColumn('lineage_id', 'text', (c) => c.references('api_keys.id')).execute()
+      await db.schema.alterTable('api_keys').addColumn('created_by', 'text', (c) => c.references('api_keys.id')).execute()
+      // Every key stored so far was made by the operator; each is its own lineage, but a successor of a roll
+      // joins the lineage of the key it replaced (following rolled_to_id from the keys no roll produced).
+      await sql`
+        with recursive chain(id, lineage_id) as (
+          select id, id from api_keys where id not in (select rolled_to_id from api_keys where rolled_to_id is not null)
+          union all
+          select k.rolled_to_id, chain.lineage_id from chain join api_keys k on k.id = chain.id where k.rolled_to_id is not null
+        )
+        update api_keys set lineage_id = coalesce((select chain.lineage_id from chain where chain.id = api_keys.id), id)`.execute(db)
+      // SQLite cannot add a NOT NULL column without a constant default: a row inserted without a lineage gets its own id.
+      await sql`
+        create trigger api_keys_lineage_default after insert on api_keys for each row when new.lineage_id is null
+        begin update api_keys set lineage_id = new.id where id = new.id; end`.execute(db)
+      await db.schema.createIndex('api_keys_lineage').on('api_keys').column('lineage_id').execute()
+      await db.schema.createIndex('api_keys_created_by').on('api_keys').column('created_by').execute()
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

@@ -25,6 +25,10 @@ export interface ApiKeyTable {
   rolled_to_id: string | null
   spend_per_purchase_cents: number | null
   spend_per_day_cents: number | null
+  /** The id of the first key of its roll chain (its own id unless it replaced a key by a roll); the rate limiter counts per lineage. */
+  lineage_id: string
+  /** The lineage of the key that created it through the API; null when the operator did (GUI, CLI, admin RPC). A roll keeps it. */
+  created_by: string | null
 }
 
 export interface RequestLogTable {

@@ -25,6 +25,36 @@ export class KeysRepository {
     return this.store.first(this.store.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', secretHash))
   }
 
+  /**
+   * The lineages made through the API by the lineage `creatorLineageId` or, transitively, by the keys it
+   * made, as a CTE `owned`. UNION, not UNION ALL: a cycle, which no code path creates, would still end.
+   */
+  private owned(creatorLineageId: string) {
+    return this.store.db.withRecursive('owned(lineage_id)', (db) =>
+      db
+        .selectFrom('api_keys')
+        .select('api_keys.lineage_id')
+        .where('api_keys.created_by', '=', creatorLineageId)
+        .union(db.selectFrom('api_keys').innerJoin('owned', 'owned.lineage_id', 'api_keys.created_by').select('api_keys.lineage_id')),
+    )
+  }
+
+  /** Every key (every secret of every roll) descending from the lineage `creatorLineageId`, newest first. */
+  descendants(creatorLineageId: string, includeRevoked: boolean): ApiKeyRow[] {
+    let query = this.owned(creatorLineageId)
+      .selectFrom('api_keys')
+      .selectAll('api_keys')
+      .where('api_keys.lineage_id', 'in', (eb) => eb.selectFrom('owned').select('owned.lineage_id'))
+    if (!includeRevoked) query = query.where('api_keys.revoked_at', 'is', null)
+    return this.store.all(query.orderBy('api_keys.created_at', 'desc').orderBy('api_keys.id'))
+  }
+
+  /** Whether the lineage `lineageId` descends from the lineage `creatorLineageId` (itself excluded). */
+  descendsFrom(lineageId: string, creatorLineageId: string): boolean {
+    const query = this.owned(creatorLineageId).selectFrom('owned').select('owned.lineage_id').where('owned.lineage_id', '=', lineageId).limit(1)
+    return this.store.first(query) !== undefined
+  }
+
   insert(row: NewApiKeyRow): void {
     this.store.run(this.store.db.insertInto('api_keys').values(row))
   }

@@ -6,9 +6,10 @@ import type { ApiKeyRow } from '../db/schema'
 import type { Store } from '../db/store'
 import { DomainError } from '../errors'
 import { newId } from '../ids'
-import { DEFAULT_TIER_ID, type TiersService } from '../tiers/tiers.service'
+import { DEFAULT_TIER_ID, type RateLimitTier, type TiersService } from '../tiers/tiers.service'
 import { StoreCache } from '../db/store-cache'
 import { KeysRepository, type KeyChanges } from './keys.repository'
+import { KeyPermissionError, scopesBeyond, tierNoMoreGenerous, withinCeiling } from './ownership'
 import { checkKeySecret, generateKeySecret, hashKeySecret, keyHint } from './secret'
 
 export interface SpendingLimitsInput {
@@ -31,6 +32,8 @@ export interface UpdateKeyInput extends Partial<CreateKeyInput> {
 /** What the API pipeline knows about the caller once its key checks out. */
 export interface AuthenticatedKey {
   id: string
+  /** The first key of its roll chain: the rate limiter's subject, so the secrets of one roll share one window. */
+  lineageId: string
   name: string
   scopes: ReadonlySet<Scope>
   tierId: string
@@ -47,6 +50,20 @@ export const toCents = (money: string): number => {
 export const fromCents = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
 const centsOrNull = (money: string | null | undefined): number | null => (money == null ? null : toCents(money))
 const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : fromCents(cents))
+const uniqueScopes = (scopes: readonly Scope[]): Scope[] => [...new Set(scopes)]
+const tierView = (tier: RateLimitTier) => ({ tierId: tier.id, limit: tier.limit, window: tier.window })
+
+/** A new key's fields once defaults are applied and checked. */
+interface NewKey {
+  name: string
+  scopes: Scope[]
+  tierId: string
+  expiresAt: number | null
+  spendPerPurchaseCents: number | null
+  spendPerDayCents: number | null
+  /** The creating key's lineage; null for the operator. */
+  createdBy: string | null
+}
 
 export function keyStatus(row: ApiKeyRow, now: number): KeyDto['status'] {
   if (row.revoked_at !== null) return 'revoked'
@@ -112,8 +129,10 @@ export class KeysService {
     return row
   }
 
-  private requireTier(tierId: string): void {
-    if (!this.tiers.limiterTier(tierId)) throw new DomainError('NOT_FOUND', `No rate-limit tier with id ${tierId}.`, { tierId })
+  private requireTier(tierId: string): RateLimitTier {
+    const tier = this.tiers.limiterTier(tierId)
+    if (!tier) throw new DomainError('NOT_FOUND', `No rate-limit tier with id ${tierId}.`, { tierId })
+    return tier
   }
 
   private parseExpiry(expiresAt: string | null | undefined): number | null {
@@ -123,25 +142,102 @@ export class KeysService {
     return ms
   }
 
-  /** Creates a key; the secret is returned here once and never stored. */
+  /** Creates a key as the operator; the secret is returned here once and never stored. */
   create(input: CreateKeyInput, actor: Actor): { key: KeyDto; secret: string } {
     const tierId = input.tierId ?? DEFAULT_TIER_ID
     this.requireTier(tierId)
+    return this.insertKey(
+      {
+        name: input.name,
+        scopes: uniqueScopes(input.scopes ?? DEFAULT_SCOPES),
+        tierId,
+        expiresAt: this.parseExpiry(input.expiresAt),
+        spendPerPurchaseCents: centsOrNull(input.spendingLimits?.perPurchase),
+        spendPerDayCents: centsOrNull(input.spendingLimits?.perDay),
+        createdBy: null,
+      },
+      actor,
+    )
+  }
+
+  /**
+   * Creates a key on behalf of an API key, within that key's own rights: scopes a subset of its own, a
+   * tier no more generous (see `tierNoMoreGenerous`), spending limits and expiry no looser than its own.
+   * What the body leaves out comes from the caller: its tier, its spending limits, its expiry, and the
+   * default scopes it holds (its own scopes when it holds none of them). Refusals change nothing.
+   */
+  createAsKey(caller: AuthenticatedKey, input: CreateKeyInput): { key: KeyDto; secret: string } {
+    return this.store.transaction(() => {
+      const own = this.row(caller.id)
+      const ownScopes = new Set(JSON.parse(own.scopes) as Scope[])
+      const tier = this.requireTier(input.tierId ?? own.tier_id)
+      const expiresAt = input.expiresAt === undefined ? own.expires_at : this.parseExpiry(input.expiresAt)
+
+      const defaults = DEFAULT_SCOPES.filter((scope) => ownScopes.has(scope))
+      const scopes = uniqueScopes(input.scopes ?? (defaults.length > 0 ? defaults : [...ownScopes]))
+      const excess = scopesBeyond(scopes, ownScopes)
+      if (excess.length > 0)
+        throw new KeyPermissionError(`This key cannot grant scopes it does not hold: ${excess.join(', ')}.`, {
+          reason: 'scopes_exceed_own',
+          requested: scopes,
+          granted: [...ownScopes],
+          excess,
+        })
+
+      const ownTier = this.requireTier(own.tier_id)
+      if (!tierNoMoreGenerous(tier, ownTier))
+        throw new KeyPermissionError(
+          `This key cannot grant the tier ${tier.id} (${tier.limit} per ${tier.window}): it lets more requests through than its own tier ${ownTier.id} (${ownTier.limit} per ${ownTier.window}).`,
+          { reason: 'tier_more_generous', requested: tierView(tier), granted: tierView(ownTier) },
+        )
+
+      const limits = input.spendingLimits
+      const spendPerPurchaseCents = limits?.perPurchase === undefined ? own.spend_per_purchase_cents : centsOrNull(limits.perPurchase)
+      const spendPerDayCents = limits?.perDay === undefined ? own.spend_per_day_cents : centsOrNull(limits.perDay)
+      for (const [limit, requested, granted] of [
+        ['perPurchase', spendPerPurchaseCents, own.spend_per_purchase_cents],
+        ['perDay', spendPerDayCents, own.spend_per_day_cents],
+      ] as const) {
+        if (!withinCeiling(requested, granted))
+          throw new KeyPermissionError(
+            `This key cannot grant a ${limit === 'perDay' ? 'daily' : 'per-purchase'} spending limit above its own (${moneyOrNull(granted)}).`,
+            { reason: 'spending_limit_exceeds_own', limit, requested: moneyOrNull(requested), granted: moneyOrNull(granted) },
+          )
+      }
+
+      if (!withinCeiling(expiresAt, own.expires_at))
+        throw new KeyPermissionError(`This key cannot create a key that outlives it (it expires at ${toIsoOrNull(own.expires_at)}).`, {
+          reason: 'expiry_exceeds_own',
+          requested: toIsoOrNull(expiresAt),
+          granted: toIsoOrNull(own.expires_at),
+        })
+
+      return this.insertKey(
+        { name: input.name, scopes, tierId: tier.id, expiresAt, spendPerPurchaseCents, spendPerDayCents, createdBy: caller.lineageId },
+        `api:${caller.id}`,
+      )
+    })
+  }
+
+  private insertKey(fields: NewKey, actor: Actor): { key: KeyDto; secret: string } {
     const secret = generateKeySecret()
+    const id = newId('key')
     const row: ApiKeyRow = {
-      id: newId('key'),
-      name: input.name,
+      id,
+      name: fields.name,
       secret_hash: hashKeySecret(secret),
       hint: keyHint(secret),
-      scopes: JSON.stringify([...new Set(input.scopes ?? DEFAULT_SCOPES)]),
-      tier_id: tierId,
-      expires_at: this.parseExpiry(input.expiresAt),
+      scopes: JSON.stringify(fields.scopes),
+      tier_id: fields.tierId,
+      expires_at: fields.expiresAt,
       created_at: this.clock.now(),
       last_used_at: null,
       revoked_at: null,
       rolled_to_id: null,
-      spend_per_purchase_cents: centsOrNull(input.spendingLimits?.perPurchase),
-      spend_per_day_cents: centsOrNull(input.spendingLimits?.perDay),
+      spend_per_purchase_cents: fields.spendPerPurchaseCents,
+      spend_per_day_cents: fields.spendPerDayCents,
+      lineage_id: id,
+      created_by: fields.createdBy,
     }
     const key = this.toDto(row)
     this.store.transaction(() => {
@@ -149,6 +245,32 @@ export class KeysService {
       this.audit.record({ actor, action: 'key.created', targetType: 'key', targetId: row.id, after: key })
     })
     return { key, secret }
+  }
+
+  /** The keys an API key made, directly or through keys it made; a rolled creator keeps them. */
+  listAsKey(caller: AuthenticatedKey, includeRevoked = true): KeyDto[] {
+    return this.repo.descendants(caller.lineageId, includeRevoked).map((row) => this.toDto(row))
+  }
+
+  /** Refuses unless the key `id` descends from the calling key; an unknown id stays a 404. */
+  private requireDescendant(caller: AuthenticatedKey, id: string): void {
+    const target = this.row(id)
+    if (!this.repo.descendsFrom(target.lineage_id, caller.lineageId))
+      throw new KeyPermissionError(`Key ${id} was not created by this key or by a key it created.`, { reason: 'not_your_key', id })
+  }
+
+  revokeAsKey(caller: AuthenticatedKey, id: string): KeyDto {
+    return this.store.transaction(() => {
+      this.requireDescendant(caller, id)
+      return this.revoke(id, `api:${caller.id}`)
+    })
+  }
+
+  rollAsKey(caller: AuthenticatedKey, id: string, graceSeconds: number): { key: KeyDto; secret: string; previous: KeyDto } {
+    return this.store.transaction(() => {
+      this.requireDescendant(caller, id)
+      return this.roll(id, graceSeconds, `api:${caller.id}`)
+    })
   }
 
   update(input: UpdateKeyInput, actor: Actor): KeyDto {
@@ -188,8 +310,9 @@ export class KeysService {
   }
 
   /**
-   * Issues a new secret with the same name, scopes, tier, expiry and limits. The old secret keeps
-   * working for `graceSeconds` (0 = not at all), never past its own expiry.
+   * Issues a new secret with the same name, scopes, tier, expiry and limits, lineage and creator (so
+   * both secrets share one rate-limit window and stay under the key that made them). The old secret
+   * keeps working for `graceSeconds` (0 = not at all), never past its own expiry.
    */
   roll(id: string, graceSeconds: number, actor: Actor): { key: KeyDto; secret: string; previous: KeyDto } {
     return this.store.transaction(() => {
@@ -242,6 +365,7 @@ export class KeysService {
           row,
           key: {
             id: row.id,
+            lineageId: row.lineage_id,
             name: row.name,
             scopes: new Set(JSON.parse(row.scopes) as Scope[]),
             tierId: row.tier_id,

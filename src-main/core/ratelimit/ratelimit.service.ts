@@ -24,12 +24,15 @@ export class RateLimitService {
     return this.tierCache.get(tierId, (id) => this.tiers.limiterTier(id))
   }
 
-  /** Decides for one request of `keyId`; an accepted request takes a slot, a refused one takes none. */
-  consume(keyId: string, tierId: string): RateLimitOutcome | undefined {
+  /**
+   * Decides for one request of the key lineage `lineageId` (a key and the secrets it was rolled to share
+   * one window); an accepted request takes a slot, a refused one takes none.
+   */
+  consume(lineageId: string, tierId: string): RateLimitOutcome | undefined {
     const tier = this.tier(tierId)
     if (!tier) return undefined
     const now = this.clock.now()
     if (++this.sweeps % 10_000 === 0) this.limiter.sweep(now, (id) => this.tier(id)?.windowMs)
-    return this.limiter.consume(keyId, tier, now)
+    return this.limiter.consume(lineageId, tier, now)
   }
 }

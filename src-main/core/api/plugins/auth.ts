@@ -50,7 +50,8 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     request.apiKey = result.key
     request.apiKeyRow = result.row
 
-    const outcome = rateLimits.consume(result.key.id, result.key.tierId)
+    // Counted per lineage, not per key id: during a roll's grace period both secrets share one window.
+    const outcome = rateLimits.consume(result.key.lineageId, result.key.tierId)
     if (!outcome) throw new ApiError(500, 'INTERNAL_ERROR', `The key's rate-limit tier ${result.key.tierId} is missing.`)
     request.rateLimit = outcome
     setRateLimitHeaders(reply, outcome)

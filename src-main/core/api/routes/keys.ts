@@ -3,14 +3,28 @@ import { z } from 'zod'
 import { contract } from '../../../../src-shared/contract'
 import { KeyDto } from '../../../../src-shared/dto'
 import type { KeysService } from '../../keys/keys.service'
-import { authErrors, success, successList } from '../envelope'
+import { KeyPermissionError } from '../../keys/ownership'
+import { ApiError, authErrors, success, successList } from '../envelope'
 
 const KeyId = z.object({ id: z.string().min(1).max(64) })
 const CreateKeyBody = contract['keys.create'].input
 const RollBody = z.object({ graceSeconds: contract['keys.roll'].input.shape.graceSeconds }).strict()
 const KeyWithSecret = z.object({ key: KeyDto, secret: z.string().describe('shown once; only its hash is stored') })
 
-/** Key management through the API, for keys holding the `keys` scope. */
+/** A key acting beyond its own rights (the service's refusal) is a 403, with the service's reason. */
+function withinOwnRights<T>(action: () => T): T {
+  try {
+    return action()
+  } catch (error) {
+    if (error instanceof KeyPermissionError) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', error.message, error.details)
+    throw error
+  }
+}
+
+/**
+ * Key management through the API, for keys holding the `keys` scope: a key sees and manages only the
+ * keys it made (transitively), and grants no more than it holds. The rules live in KeysService.
+ */
 export const keyRoutes =
   (keys: KeysService): FastifyPluginAsyncZod =>
   async (app) => {
@@ -20,10 +34,14 @@ export const keyRoutes =
       '/keys',
       {
         config: { scope: 'keys' },
-        schema: { ...common, summary: 'List API keys', response: { 200: successList(KeyDto), ...authErrors } },
+        schema: {
+          ...common,
+          summary: 'List the API keys this key created, directly or through keys it created',
+          response: { 200: successList(KeyDto), ...authErrors },
+        },
       },
-      async () => {
-        const data = keys.list()
+      async (request) => {
+        const data = keys.listAsKey(request.apiKey!)
         return { success: true as const, data, meta: { page: 1, limit: data.length, total: data.length } }
       },
     )
@@ -40,7 +58,7 @@ export const keyRoutes =
         },
       },
       async (request, reply) => {
-        const created = keys.create(request.body, `api:${request.apiKey!.id}`)
+        const created = withinOwnRights(() => keys.createAsKey(request.apiKey!, request.body))
         return reply.code(201).send({ success: true as const, data: created })
       },
     )
@@ -59,7 +77,7 @@ export const keyRoutes =
       },
       async (request) => ({
         success: true as const,
-        data: keys.roll(request.params.id, request.body?.graceSeconds ?? 0, `api:${request.apiKey!.id}`),
+        data: withinOwnRights(() => keys.rollAsKey(request.apiKey!, request.params.id, request.body?.graceSeconds ?? 0)),
       }),
     )
 
@@ -69,6 +87,6 @@ export const keyRoutes =
         config: { scope: 'keys' },
         schema: { ...common, summary: 'Revoke a key, at once and for good', params: KeyId, response: { 200: success(KeyDto), ...authErrors } },
       },
-      async (request) => ({ success: true as const, data: keys.revoke(request.params.id, `api:${request.apiKey!.id}`) }),
+      async (request) => ({ success: true as const, data: withinOwnRights(() => keys.revokeAsKey(request.apiKey!, request.params.id)) }),
     )
   }
