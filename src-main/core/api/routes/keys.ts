@@ -3,23 +3,12 @@ import { z } from 'zod'
 import { contract } from '../../../../src-shared/contract'
 import { KeyDto } from '../../../../src-shared/dto'
 import type { KeysService } from '../../keys/keys.service'
-import { KeyPermissionError } from '../../keys/ownership'
-import { ApiError, authErrors, success, successList } from '../envelope'
+import { authErrors, success, successList } from '../envelope'
 
 const KeyId = z.object({ id: z.string().min(1).max(64) })
 const CreateKeyBody = contract['keys.create'].input
 const RollBody = z.object({ graceSeconds: contract['keys.roll'].input.shape.graceSeconds }).strict()
 const KeyWithSecret = z.object({ key: KeyDto, secret: z.string().describe('shown once; only its hash is stored') })
-
-/** A key acting beyond its own rights (the service's refusal) is a 403, with the service's reason. */
-function withinOwnRights<T>(action: () => T): T {
-  try {
-    return action()
-  } catch (error) {
-    if (error instanceof KeyPermissionError) throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', error.message, error.details)
-    throw error
-  }
-}
 
 /**
  * Key management through the API, for keys holding the `keys` scope: a key sees and manages only the
@@ -58,7 +47,7 @@ export const keyRoutes =
         },
       },
       async (request, reply) => {
-        const created = withinOwnRights(() => keys.createAsKey(request.apiKey!, request.body))
+        const created = keys.createAsKey(request.apiKey!, request.body)
         return reply.code(201).send({ success: true as const, data: created })
       },
     )
@@ -77,7 +66,7 @@ export const keyRoutes =
       },
       async (request) => ({
         success: true as const,
-        data: withinOwnRights(() => keys.rollAsKey(request.apiKey!, request.params.id, request.body?.graceSeconds ?? 0)),
+        data: keys.rollAsKey(request.apiKey!, request.params.id, request.body?.graceSeconds ?? 0),
       }),
     )
 
@@ -87,6 +76,6 @@ export const keyRoutes =
         config: { scope: 'keys' },
         schema: { ...common, summary: 'Revoke a key, at once and for good', params: KeyId, response: { 200: success(KeyDto), ...authErrors } },
       },
-      async (request) => ({ success: true as const, data: withinOwnRights(() => keys.revokeAsKey(request.apiKey!, request.params.id)) }),
+      async (request) => ({ success: true as const, data: keys.revokeAsKey(request.apiKey!, request.params.id) }),
     )
   }
