@@ -1,25 +1,16 @@
 import type { ChildProcess } from 'node:child_process'
-import { once } from 'node:events'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, spawnServe, tempDir } from '../helpers/core'
+import { cliJson, killChild, runCli, spawnServe, tempDir } from '../helpers/core'
 
 /** `clawhq-local keys update`: the same admin method as the GUI, picked up by a running server from the next request. */
 
 let child: ChildProcess | undefined
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL')
-    await once(child, 'exit')
-  }
+  await killChild(child)
   child = undefined
 })
 
-const json = async (args: string[]) => {
-  const result = await runCli([...args, '--json'])
-  expect(result.stderr).toBe('')
-  expect(result.code).toBe(0)
-  return JSON.parse(result.stdout)
-}
+const json = cliJson
 
 describe('clawhq-local keys update', () => {
   it('moves a key to another tier, and the running server applies the new limit from the next request', async () => {

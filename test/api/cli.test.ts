@@ -1,25 +1,17 @@
 import { request as httpsRequest } from 'node:https'
 import Database from 'better-sqlite3'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, spawnServe, tempDir } from '../helpers/core'
+import { cliJson, killChild, runCli, spawnServe, tempDir } from '../helpers/core'
 import type { ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 
 let child: ChildProcess | undefined
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL')
-    await once(child, 'exit')
-  }
+  await killChild(child)
   child = undefined
 })
 
-const json = async (args: string[]) => {
-  const result = await runCli([...args, '--json'])
-  expect(result.stderr).toBe('')
-  expect(result.code).toBe(0)
-  return JSON.parse(result.stdout)
-}
+const json = cliJson
 
 describe('clawhq-local CLI', () => {
   it('creates a custom tier whose id keys create --tier accepts, and prints the key once in JSON', async () => {

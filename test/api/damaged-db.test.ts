@@ -4,20 +4,13 @@ import BetterSqlite3 from 'better-sqlite3'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { openServices } from '../../src-main/core/app'
-import { tempDir, runCli } from '../helpers/core'
+import { dataDirWithKeys, runCli, tempDir } from '../helpers/core'
 import { assertBuilt } from '../helpers/reliability'
 
 /** A damaged database is found at start and refused in one line; nothing more is written into it. */
 
 beforeAll(() => assertBuilt())
 
-async function dataDirWithKeys(count: number): Promise<string> {
-  const dataDir = tempDir()
-  const services = await openServices(dataDir)
-  for (let i = 0; i < count; i++) services.keys.create({ name: `key ${i} ${'x'.repeat(60)}` }, 'cli')
-  services.close()
-  return dataDir
-}
 
 function damageMiddle(file: string, bytes = 16 * 1024): void {
   const size = statSync(file).size

@@ -1,6 +1,5 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createKey, startServer, type TestServer } from '../helpers/core'
+import { createKey, openEventStream, startServer, type TestServer } from '../helpers/core'
 import { rawRequest } from '../helpers/reliability'
 
 /** No key secret reaches the request log or the live event stream, in any spelling (item 7). */
@@ -30,22 +29,8 @@ function fullyDecoded(text: string): string {
 
 describe('key secrets in URLs', () => {
   it('are redacted in every spelling, in the stored request log and on the live event stream', async () => {
-    const abort = new AbortController()
-    const streamed: EventSourceMessage[] = []
-    const stream = await fetch(`${server.origin}/admin/events`, { headers: { authorization: `Bearer ${server.adminToken}` }, signal: abort.signal })
-    const parser = createParser({ onEvent: (event) => streamed.push(event) })
-    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader()
-    const pump = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read()
-          if (done) return
-          parser.feed(value)
-        }
-      } catch {
-        // aborted
-      }
-    })()
+    const stream = await openEventStream(server.origin, server.adminToken)
+    const streamed = stream.received
 
     const paths = [
       `/api/v1/me?api_key=${secret}`,
@@ -64,8 +49,7 @@ describe('key secrets in URLs', () => {
     const streamedPaths = () =>
       streamed.filter((event) => event.event === 'requests.new').flatMap((event) => (JSON.parse(event.data) as Array<{ path: string }>).map((row) => row.path))
     while (streamedPaths().length < paths.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20))
-    abort.abort()
-    await pump
+    await stream.close()
 
     const stored = server.core.services.requestLog.list({ limit: 50 }).rows.map((row) => row.path)
     for (const logged of [stored, streamedPaths()]) {

@@ -1,12 +1,11 @@
 import type { ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
-import { once } from 'node:events'
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { openServices } from '../../src-main/core/app'
-import { runCli, spawnServe, tempDir } from '../helpers/core'
+import { cliJson, dataDirWithKeys, killChild, runCli, spawnServe, tempDir } from '../helpers/core'
 import { assertBuilt } from '../helpers/reliability'
 
 /** `clawhq-local restore FILE`: a backup is checked all the way through before anything is replaced, and nothing is deleted. */
@@ -15,19 +14,11 @@ beforeAll(() => assertBuilt())
 
 let child: ChildProcess | undefined
 afterEach(async () => {
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL')
-    await once(child, 'exit')
-  }
+  await killChild(child)
   child = undefined
 })
 
-const json = async (args: string[]) => {
-  const result = await runCli([...args, '--json'])
-  expect(result.stderr).toBe('')
-  expect(result.code).toBe(0)
-  return JSON.parse(result.stdout)
-}
+const json = cliJson
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex')
 
@@ -39,13 +30,6 @@ function fingerprint(dataDir: string): Record<string, string> {
 
 const keyNames = async (dataDir: string) => ((await json(['keys', 'list', '--data-dir', dataDir])) as Array<{ name: string }>).map((k) => k.name).sort()
 
-async function dataDirWithKeys(count: number): Promise<string> {
-  const dataDir = tempDir()
-  const services = await openServices(dataDir)
-  for (let i = 0; i < count; i++) services.keys.create({ name: `key ${i} ${'x'.repeat(60)}` }, 'cli')
-  services.close()
-  return dataDir
-}
 
 function expectRefusal(result: { code: number | null; stdout: string; stderr: string }, file: string, why: RegExp): void {
   expect(result.code).toBe(1)

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { runCli, spawnServe, tempDir } from '../helpers/core'
+import { killChild, runCli, spawnServe, tempDir } from '../helpers/core'
 
 /** A port another program holds: one line saying which and how to choose another; the data directory is let go. */
 
@@ -13,10 +13,7 @@ let child: ChildProcess | undefined
 afterEach(async () => {
   occupier?.close()
   occupier = undefined
-  if (child && child.exitCode === null) {
-    child.kill('SIGKILL')
-    await once(child, 'exit')
-  }
+  await killChild(child)
   child = undefined
 })
 

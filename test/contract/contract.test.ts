@@ -1,5 +1,4 @@
 import { request as httpRequest } from 'node:http'
-import { createParser, type EventSourceMessage } from 'eventsource-parser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   contract,
@@ -16,7 +15,7 @@ import {
   type IpcInvokeEventLike,
   type IpcMainLike,
 } from '../../src-main/core/admin/transports/ipc'
-import { createKey, startServer, type TestServer } from '../helpers/core'
+import { createKey, openEventStream, startServer, type TestServer } from '../helpers/core'
 
 /**
  * SPEC §2: one contract, two transports. Every method of the contract goes through the headless HTTP
@@ -400,36 +399,11 @@ describe('IPC transport sender checks', () => {
 })
 
 describe('live events', () => {
-  /** Opens GET /admin/events and parses it with eventsource-parser; `received` fills as events arrive. */
   async function openStream() {
-    const abort = new AbortController()
-    const received: EventSourceMessage[] = []
-    const response = await fetch(`${server.origin}/admin/events`, {
-      headers: { authorization: `Bearer ${server.adminToken}` },
-      signal: abort.signal,
-    })
-    expect(response.status).toBe(200)
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/)
-    const parser = createParser({ onEvent: (event) => received.push(event) })
-    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
-    const pump = (async () => {
-      try {
-        for (;;) {
-          const { value, done } = await reader.read()
-          if (done) return
-          parser.feed(value)
-        }
-      } catch {
-        // aborted
-      }
-    })()
-    return {
-      received,
-      async close() {
-        abort.abort()
-        await pump
-      },
-    }
+    const stream = await openEventStream(server.origin, server.adminToken)
+    expect(stream.response.status).toBe(200)
+    expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/)
+    return stream
   }
 
   async function waitFor<T>(find: () => T | undefined, what: string, timeoutMs = 5_000): Promise<T> {

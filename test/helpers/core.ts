@@ -2,7 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createCore, type Core, type CoreOptions } from '../../src-main/core/app'
+import { once } from 'node:events'
+import { createParser, type EventSourceMessage } from 'eventsource-parser'
+import { expect } from 'vitest'
+import { createCore, openServices, type Core, type CoreOptions } from '../../src-main/core/app'
 import type { Scope } from '../../src-shared/scopes'
 
 export const tempDir = (label = 'clawhq-test-'): string => mkdtempSync(join(tmpdir(), label))
@@ -86,4 +89,56 @@ export function spawnServe(args: string[]): Promise<{ child: ChildProcess; apiBa
       reject(new Error(`serve exited with ${code}: ${out}`))
     })
   })
+}
+
+/** Runs the built CLI with --json; the command must succeed without a word on stderr. Returns the parsed output. */
+export async function cliJson(args: string[]) {
+  const result = await runCli([...args, '--json'])
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  return JSON.parse(result.stdout)
+}
+
+/** Kills a child process a test started, if it still runs, and waits for it to go. */
+export async function killChild(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return
+  child.kill('SIGKILL')
+  await once(child, 'exit')
+}
+
+/** A data directory whose database holds `count` keys with longish names, closed again. */
+export async function dataDirWithKeys(count: number): Promise<string> {
+  const dataDir = tempDir()
+  const services = await openServices(dataDir)
+  for (let i = 0; i < count; i++) services.keys.create({ name: `key ${i} ${'x'.repeat(60)}` }, 'cli')
+  services.close()
+  return dataDir
+}
+
+/** Opens GET /admin/events and parses it with eventsource-parser; `received` fills as events arrive. */
+export async function openEventStream(origin: string, adminToken: string) {
+  const abort = new AbortController()
+  const received: EventSourceMessage[] = []
+  const response = await fetch(`${origin}/admin/events`, { headers: { authorization: `Bearer ${adminToken}` }, signal: abort.signal })
+  const parser = createParser({ onEvent: (event) => received.push(event) })
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
+  const pump = (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) return
+        parser.feed(value)
+      }
+    } catch {
+      // aborted
+    }
+  })()
+  return {
+    response,
+    received,
+    async close() {
+      abort.abort()
+      await pump
+    },
+  }
 }
