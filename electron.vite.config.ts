@@ -18,6 +18,8 @@ export default defineConfig({
         input: {
           index: resolve('src-main/index.ts'),
           cli: resolve('src-main/core/cli/main.ts'),
+          // The request-log writer's thread (see src-main/core/usage/request-log-sink.ts).
+          'request-log-worker': resolve('src-main/core/usage/request-log-worker.ts'),
         },
       },
     },

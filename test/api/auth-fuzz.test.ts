@@ -105,7 +105,7 @@ describe(`${RUNS.toLocaleString('en')} fuzzed Authorization headers on GET /api/
   })
 
   it('logged every one of them as a 401 in the request log, and no 5xx', async () => {
-    server.core.services.requestLog.flush()
+    await server.core.services.requestLog.flush()
     const db = server.core.services.store.sqlite
     expect(db.prepare(`select count(*) from request_log where status = 401 and error_code = 'INVALID_API_KEY'`).pluck().get()).toBeGreaterThanOrEqual(RUNS)
     expect(db.prepare('select count(*) from request_log where status >= 500').pluck().get()).toBe(0)

@@ -18,8 +18,10 @@ interface Served {
   stop(): Promise<number | null>
 }
 
-function serveOn(disk: SmallDisk): Promise<Served> {
-  const child = disk.spawn(process.execPath, [join(REPO_ROOT, 'bin', 'clawhq-local.js'), 'serve', '--data-dir', disk.dir, '--port', '0', '--admin-token', TOKEN])
+function serveOn(disk: SmallDisk, writerThread: string): Promise<Served> {
+  const child = disk.spawn(process.execPath, [join(REPO_ROOT, 'bin', 'clawhq-local.js'), 'serve', '--data-dir', disk.dir, '--port', '0', '--admin-token', TOKEN], {
+    CLAWHQ_REQUEST_LOG_THREAD: writerThread,
+  })
   let stdout = ''
   let stderr = ''
   child.stderr!.on('data', (d) => (stderr += d))
@@ -71,10 +73,14 @@ afterEach(async () => {
   disk = null
 })
 
-describe.skipIf(smallDiskUnavailable !== null)('a full disk', () => {
+// Both ways of writing the request log: inline (two cores) and on its writer thread (more cores).
+describe.skipIf(smallDiskUnavailable !== null).each([
+  ['inline', '0'],
+  ['on its writer thread', '1'],
+])('a full disk, the request log written %s', (_mode, writerThread) => {
   it('never takes the server down: writes are refused in the envelope, nothing acknowledged is lost, and it resumes when space returns', async () => {
     disk = await mountSmallDisk(3 * 1024 * 1024)
-    served = await serveOn(disk)
+    served = await serveOn(disk, writerThread)
     const { origin } = served
     const operator = await rpc(origin, 'keys.create', { name: 'key manager', scopes: ['keys'], tierId: 'rpm-300' })
     expect(operator.status).toBe(200)
@@ -133,7 +139,7 @@ describe.skipIf(smallDiskUnavailable !== null)('a full disk', () => {
 
     // And after a restart, every acknowledged write is still there.
     expect(await served.stop()).toBe(0)
-    served = await serveOn(disk)
+    served = await serveOn(disk, writerThread)
     const relisted = (await rpc(served.origin, 'keys.list')).body.value.map((key: { id: string }) => key.id)
     expect(relisted).toEqual(expect.arrayContaining(acknowledged))
     expect(relisted).toHaveLength(acknowledged.length)
@@ -141,13 +147,13 @@ describe.skipIf(smallDiskUnavailable !== null)('a full disk', () => {
 
   it('starts on a disk that is already full, refuses writes in the envelope, and resumes when space returns', async () => {
     disk = await mountSmallDisk(3 * 1024 * 1024)
-    served = await serveOn(disk)
+    served = await serveOn(disk, writerThread)
     const created = await rpc(served.origin, 'keys.create', { name: 'before the disk filled', scopes: ['keys'] })
     expect(created.status).toBe(200)
     expect(await served.stop()).toBe(0)
 
     disk.fill('ballast')
-    served = await serveOn(disk)
+    served = await serveOn(disk, writerThread)
     const { origin } = served
     expect(await health(origin)).toBe(200)
     const me = await fetch(`${origin}/api/v1/me`, { headers: { authorization: `Bearer ${created.body.value.secret}` } })

@@ -88,7 +88,7 @@ function responses(text: string): RawAnswer[] {
 }
 
 async function loggedRow(requestId: string) {
-  server.core.services.requestLog.flush()
+  await server.core.services.requestLog.flush()
   return server.core.services.store.sqlite.prepare('select * from request_log where id = ?').get(requestId) as
     | { status: number; error_code: string | null; path: string; key_id: string | null }
     | undefined

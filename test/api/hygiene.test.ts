@@ -242,7 +242,7 @@ describe('after every bad request above', () => {
   })
 
   it('logged none of them as a 5xx', async () => {
-    server.core.services.requestLog.flush()
+    await server.core.services.requestLog.flush()
     const fiveHundreds = server.core.services.store.sqlite.prepare('select count(*) from request_log where status >= 500').pluck().get()
     expect(fiveHundreds).toBe(0)
   })

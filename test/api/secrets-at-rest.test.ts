@@ -104,7 +104,7 @@ describe('key secrets at rest', () => {
     expect((await rawRequest(origin, { path: '/api/v1/me', headers: { authorization: `Bearer ${secrets.cli}` } })).status).toBe(401)
 
     // the live files, with the WAL still there
-    server.core.services.requestLog.flush()
+    await server.core.services.requestLog.flush()
     filesWhileRunning = readAllFiles(dataDir).map((f) => basename(f.path))
     leaksWhileRunning = findLeaks(dataDir, secrets)
 

@@ -19,7 +19,7 @@ export interface SmallDisk {
   /** The same folder as this test process reaches it. */
   hostDir: string
   /** Spawns a command inside the namespace, so it sees the small disk at `dir`. */
-  spawn(command: string, args: string[]): ChildProcess
+  spawn(command: string, args: string[], env?: NodeJS.ProcessEnv): ChildProcess
   /** Fills what is left with a file named `name`; returns its size in bytes. */
   fill(name: string): number
   close(): void
@@ -60,9 +60,10 @@ export async function mountSmallDisk(sizeBytes: number): Promise<SmallDisk> {
   return {
     dir,
     hostDir,
-    spawn(command, args) {
+    spawn(command, args, env) {
       return spawn('nsenter', ['--target', String(pid), '--user', '--mount', '--preserve-credentials', `--wd=${REPO_ROOT}`, '--', command, ...args], {
         cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     },

@@ -43,8 +43,8 @@ export function createHandlers(deps: HandlerDeps) {
       return { id: input.id, deleted: true as const }
     },
     // A live view asks for the newest rows; flush the batch first so they are there.
-    'requests.list': (input) => {
-      requestLog.flush()
+    'requests.list': async (input) => {
+      await requestLog.flush()
       return requestLog.list(input)
     },
     'audit.list': (input) => audit.list(input),

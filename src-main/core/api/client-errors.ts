@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { ApiErrorCode } from '../../../src-shared/errors'
-import { newId } from '../ids'
+import { newRequestId } from '../ids'
 import { errorEnvelope } from './envelope'
 
 /**
@@ -66,7 +66,7 @@ export function answerClientError(error: Error & { code?: string }, duplex: Dupl
   const answer = answerFor(error)
   afterOwedResponses(socket, broken, (current) => {
     if (!socket.writable) return
-    const requestId = newId('req')
+    const requestId = newRequestId()
     const body = JSON.stringify(errorEnvelope(answer.code, answer.message, requestId))
     if (current !== null && !current.headersSent) {
       // The broken request's own response, not started yet: it is this answer, in its place in the pipeline.

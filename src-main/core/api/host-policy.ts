@@ -14,24 +14,28 @@ export class HostPolicy {
   private origins = new Set<string>()
   private corsOrigins = new Set<string>()
 
-  private follow: { version: () => string; load: () => HostPolicySource; seen: string } | null = null
+  private follow: { version: () => string; port: () => number; load: () => HostPolicySource; seenVersion: string; seenPort: number } | null = null
 
   constructor(readonly scheme: 'http' | 'https') {}
 
   /**
    * Keeps the policy in step with stored settings, also when another process (the CLI) changed
-   * them: `version` is cheap and changes whenever the store may have; `load` reads the settings.
+   * them: `version` is cheap and changes whenever the store may have, `port` is the port listened
+   * on; `load` reads the settings.
    */
-  followSettings(version: () => string, load: () => HostPolicySource): void {
-    this.follow = { version, load, seen: '' }
+  followSettings(version: () => string, port: () => number, load: () => HostPolicySource): void {
+    this.follow = { version, port, load, seenVersion: '', seenPort: -1 }
   }
 
   private sync(): void {
-    if (!this.follow) return
-    const version = this.follow.version()
-    if (version === this.follow.seen) return
-    this.follow.seen = version
-    const { port, extraHosts, corsOrigins } = this.follow.load()
+    const follow = this.follow
+    if (!follow) return
+    const version = follow.version()
+    const currentPort = follow.port()
+    if (version === follow.seenVersion && currentPort === follow.seenPort) return
+    follow.seenVersion = version
+    follow.seenPort = currentPort
+    const { port, extraHosts, corsOrigins } = follow.load()
     this.update(port, extraHosts, corsOrigins)
   }
 

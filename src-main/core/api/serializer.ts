@@ -30,5 +30,7 @@ function simplifyNullable(node: unknown): unknown {
  * the route's zod response schema: the same schema the OpenAPI document shows, properties outside it
  * never leave the server, and the hot path pays no zod pass per response.
  */
-export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) =>
+export const compileSerializer = <T extends z.ZodType>(schema: T): ((value: z.output<T>) => string) =>
   fastJson(simplifyNullable(z.toJSONSchema(schema, { target: 'draft-7', io: 'output', unrepresentable: 'any' })) as never)
+
+export const serializerCompiler: FastifySerializerCompiler<z.ZodType> = ({ schema }) => compileSerializer(schema)

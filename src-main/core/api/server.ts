@@ -2,7 +2,7 @@ import fastifySwagger from '@fastify/swagger'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
-import { newId } from '../ids'
+import { newRequestId } from '../ids'
 import type { KeysService } from '../keys/keys.service'
 import type { RateLimitService } from '../ratelimit/ratelimit.service'
 import type { RequestLog } from '../usage/request-log'
@@ -68,7 +68,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     ...(deps.https ? { https: { ...deps.https, ...nodeHttpOptions } } : { http: nodeHttpOptions }),
-    genReqId: () => newId('req'),
+    genReqId: newRequestId,
+    // Nothing is logged per request (the request log has them): no child logger per request either.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: BODY_LIMIT,
     requestTimeout: CONNECTION_LIMITS.requestTimeoutMs,
     keepAliveTimeout: CONNECTION_LIMITS.keepAliveTimeoutMs,
@@ -96,6 +98,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('apiKeyRow', null)
   app.decorateRequest('rateLimit', null)
   app.decorateRequest('errorCode', null)
+  app.decorateRequest('inRequestLog', true)
 
   // Every response, on every route, names its request. The front door has vouched for the Host; a foreign Origin is refused here.
   // CORS is closed unless the operator allowed an origin; only requests from such an origin pay for it.
@@ -178,7 +181,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
 
   // One request-log row per request, API or refused (the admin transport's own traffic is not API traffic).
   app.addHook('onResponse', (request, reply, done) => {
-    if (request.routeOptions.config.requestLog === false) return done()
+    if (!request.inRequestLog) return done()
     const latency = reply.elapsedTime
     deps.requestLog.record({
       id: request.id,

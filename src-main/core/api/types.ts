@@ -9,13 +9,13 @@ declare module 'fastify' {
     auth?: boolean
     /** The scope a key needs for this route; none means any valid key. */
     scope?: Scope
-    /** false for the admin transport's routes: its traffic is not API traffic and has no request-log rows. */
-    requestLog?: boolean
   }
   interface FastifyRequest {
     apiKey: AuthenticatedKey | null
     apiKeyRow: ApiKeyRow | null
     rateLimit: RateLimitOutcome | null
     errorCode: string | null
+    /** false for the admin transport's requests (the GUI's calls and assets): not API traffic. */
+    inRequestLog: boolean
   }
 }

@@ -8,7 +8,7 @@ import { createDispatch } from '../admin/dispatch'
 import { createHandlers } from '../admin/handlers'
 import { createCore, openServices, version } from '../app'
 import { toIso } from '../clock'
-import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir } from '../config'
+import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, requestLogThread } from '../config'
 import { restoreBackup, type RestoreResult } from '../db/restore'
 import { parseDuration } from './duration'
 import { describeListenError, parsePort } from './listen-errors'
@@ -76,6 +76,9 @@ function describeRestore({ backup, database, replaced, replacedFiles }: RestoreR
 }
 
 const rendererDir = () => resolve(dirname(fileURLToPath(import.meta.url)), '../renderer')
+/** The request-log writer's thread, built beside this file. */
+const requestLogWorker = () => resolve(dirname(fileURLToPath(import.meta.url)), 'request-log-worker.js')
+
 
 export function buildCli(): Command {
   const program = new Command('clawhq-local')
@@ -101,7 +104,7 @@ export function buildCli(): Command {
       if ((o.cert === undefined) !== (o.key === undefined)) throw new CliError('--cert and --key go together.')
       const tls = o.cert && o.key ? { cert: readFileSync(o.cert, 'utf8'), key: readFileSync(o.key, 'utf8') } : o.tls ? await selfSignedTls(o.dataDir, o.host) : undefined
       assertSafeBind(o.host, tls !== undefined)
-      const core = await createCore({ dataDir: o.dataDir, mode: 'headless', host: o.host, port: o.port, adminToken: o.adminToken, tls, rendererDir: rendererDir() })
+      const core = await createCore({ dataDir: o.dataDir, mode: 'headless', host: o.host, port: o.port, adminToken: o.adminToken, tls, rendererDir: rendererDir(), requestLogWorker: requestLogThread() ? requestLogWorker() : undefined })
       const { apiBaseUrl, adminUrl } = await core.listen().catch(async (error: unknown) => {
         // Release the data directory's lock and the database before saying why.
         await core.close()

@@ -82,8 +82,30 @@ export class Store {
   private constructor(
     readonly sqlite: BetterSqlite3.Database,
     readonly file: string,
+    /** synchronous=FULL (the store's own connection); false for an attached telemetry writer (NORMAL). */
+    private readonly durableCommits = true,
   ) {
     this.db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) })
+  }
+
+  /**
+   * A second connection to a store that `open` has already checked and migrated, for the request-log
+   * writer's thread: WAL lets it write while the store's own connection reads. Its commits are telemetry
+   * (synchronous=NORMAL); the store's next FULL commit syncs the shared WAL, its frames included.
+   */
+  static attach(options: OpenStoreOptions): Store {
+    const sqlite = new BetterSqlite3(options.file, {
+      timeout: 5000,
+      fileMustExist: true,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    })
+    try {
+      sqlite.pragma('synchronous = NORMAL')
+      return new Store(sqlite, options.file, false)
+    } catch (error) {
+      sqlite.close()
+      throw new StoreOpenError(options.file, error)
+    }
   }
 
   /**
@@ -211,7 +233,7 @@ export class Store {
     this.afterCommit = []
     let callbacks: Array<() => void> = []
     // `durable: false` (telemetry only) commits without the fsync; FULL is restored before anything else runs.
-    const relaxed = options.durable === false
+    const relaxed = options.durable === false && this.durableCommits
     if (relaxed) this.sqlite.pragma('synchronous = NORMAL')
     try {
       const result = this.sqlite.transaction(work).immediate()

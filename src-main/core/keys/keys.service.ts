@@ -10,7 +10,7 @@ import { DEFAULT_TIER_ID, type RateLimitTier, type TiersService } from '../tiers
 import { StoreCache } from '../db/store-cache'
 import { KeysRepository, type KeyChanges } from './keys.repository'
 import { KeyPermissionError, scopesBeyond, tierNoMoreGenerous, withinCeiling } from './ownership'
-import { checkKeySecret, generateKeySecret, hashKeySecret, keyHint } from './secret'
+import { checkKeySecret, generateKeySecret, hashKeySecret, KEY_PATTERN, keyHint } from './secret'
 
 export interface SpendingLimitsInput {
   perPurchase?: string | null
@@ -41,7 +41,13 @@ export interface AuthenticatedKey {
 }
 
 export type AuthFailure = 'missing' | 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'expired'
-export type AuthResult = { ok: true; key: AuthenticatedKey; row: ApiKeyRow } | { ok: false; reason: AuthFailure }
+type AuthSuccess = { ok: true; key: AuthenticatedKey; row: ApiKeyRow }
+export type AuthResult = AuthSuccess | { readonly ok: false; readonly reason: AuthFailure }
+
+/** One object per reason: refusing a key allocates nothing. */
+const AUTH_FAILURES = Object.fromEntries(
+  (['missing', 'malformed', 'checksum', 'unknown', 'revoked', 'expired'] as const).map((reason) => [reason, Object.freeze({ ok: false as const, reason })]),
+) as Record<AuthFailure, { readonly ok: false; readonly reason: AuthFailure }>
 
 export const toCents = (money: string): number => {
   const [whole, fraction = ''] = money.split('.')
@@ -75,7 +81,7 @@ export function keyStatus(row: ApiKeyRow, now: number): KeyDto['status'] {
 export class KeysService {
   private readonly repo: KeysRepository
   /** Authenticated keys by secret hash; emptied whenever any connection commits. */
-  private readonly authCache: StoreCache<{ row: ApiKeyRow; key: AuthenticatedKey }>
+  private readonly authCache: StoreCache<AuthSuccess>
 
   constructor(
     private readonly store: Store,
@@ -89,6 +95,11 @@ export class KeysService {
 
   /** The row's DTO but for its status (which moves with the clock), kept per row object: rows are immutable. */
   private readonly dtoParts = new WeakMap<ApiKeyRow, Omit<KeyDto, 'status'>>()
+
+  /** The row's status now (it moves with the clock: expiry, the end of a grace period). */
+  statusOf(row: ApiKeyRow): KeyDto['status'] {
+    return keyStatus(row, this.clock.now())
+  }
 
   toDto(row: ApiKeyRow): KeyDto {
     let parts = this.dtoParts.get(row)
@@ -355,30 +366,34 @@ export class KeysService {
 
   /** Hot path: format and checksum first (no store), then the key by hash from a cache kept fresh. */
   authenticate(secret: string | undefined): AuthResult {
-    if (!secret) return { ok: false, reason: 'missing' }
-    const problem = checkKeySecret(secret)
-    if (problem) return { ok: false, reason: problem }
-    const found = this.authCache.get(hashKeySecret(secret), (hash) => {
-      const row = this.repo.findByHash(hash)
-      return (
-        row && {
-          row,
-          key: {
-            id: row.id,
-            lineageId: row.lineage_id,
-            name: row.name,
-            scopes: new Set(JSON.parse(row.scopes) as Scope[]),
-            tierId: row.tier_id,
-            expiresAt: row.expires_at,
-          },
-        }
-      )
-    })
-    if (!found) return { ok: false, reason: 'unknown' }
+    if (!secret) return AUTH_FAILURES.missing
+    if (!KEY_PATTERN.test(secret)) return AUTH_FAILURES.malformed
+    // A known key is found by its hash; the checksum is computed only before the store is asked, so a
+    // mistyped key is refused without touching it, and a key in the cache costs no checksum.
+    const found = this.authCache.get(hashKeySecret(secret), (hash) => (checkKeySecret(secret) === null ? this.loadAuthenticated(hash) : undefined))
+    if (!found) return checkKeySecret(secret) === 'checksum' ? AUTH_FAILURES.checksum : AUTH_FAILURES.unknown
     const status = keyStatus(found.row, this.clock.now())
-    if (status === 'revoked' || status === 'expired') return { ok: false, reason: status }
-    return { ok: true, key: found.key, row: found.row }
+    if (status === 'revoked' || status === 'expired') return AUTH_FAILURES[status]
+    return found
   }
+
+  private loadAuthenticated(hash: string): AuthSuccess | undefined {
+    const row = this.repo.findByHash(hash)
+    if (!row) return undefined
+    return {
+      ok: true,
+      row,
+      key: {
+        id: row.id,
+        lineageId: row.lineage_id,
+        name: row.name,
+        scopes: new Set(JSON.parse(row.scopes) as Scope[]),
+        tierId: row.tier_id,
+        expiresAt: row.expires_at,
+      },
+    }
+  }
+
 
   touch(id: string, at: number): void {
     this.repo.touch(id, at)

@@ -22,6 +22,8 @@ export interface RateLimitTier {
   limit: number
   windowMs: number
   window: string
+  /** The draft-ietf-httpapi-ratelimit-headers `RateLimit-Policy` value, made once per tier. */
+  policyHeader: string
 }
 
 const toDto = (row: TierRow, keyCount = 0): TierDto => ({
@@ -58,7 +60,15 @@ export class TiersService {
   /** The limiter's view of a tier; undefined when the tier is gone. */
   limiterTier(id: string): RateLimitTier | undefined {
     const row = this.repo.find(id)
-    return row && { id: row.id, limit: row.limit_count, windowMs: row.window_seconds * 1000, window: formatWindow(row.window_seconds) }
+    return (
+      row && {
+        id: row.id,
+        limit: row.limit_count,
+        windowMs: row.window_seconds * 1000,
+        window: formatWindow(row.window_seconds),
+        policyHeader: `"${row.id}";q=${row.limit_count};w=${row.window_seconds}`,
+      }
+    )
   }
 
   create(input: { name: string; limit: number; windowSeconds: number }, actor: Actor): TierDto {

@@ -5,9 +5,10 @@ import type { RequestLogRowRecord } from '../db/schema'
 import type { Store } from '../db/store'
 import type { EventBus } from '../events'
 import type { KeysService } from '../keys/keys.service'
+import { InlineSink, type RequestLogSink } from './request-log-sink'
+import type { LoggedRequest } from './request-log-writer'
 
-/** A row as the API records it: every column present, nulls spelled out. */
-export type LoggedRequest = Omit<RequestLogRowRecord, 'seq'>
+export type { LoggedRequest } from './request-log-writer'
 
 export interface RequestQuery {
   limit: number
@@ -16,15 +17,6 @@ export interface RequestQuery {
   statusClass?: '2xx' | '3xx' | '4xx' | '5xx' | '429'
   pathContains?: string
 }
-
-const UNAUTHENTICATED = ''
-
-const INSERT_CHUNK = 64
-/** The columns in the order the insert statements bind them; `toTuple` follows the same list. */
-const TEMPLATE_ROW: LoggedRequest = { id: '', at: 0, key_id: null, method: '', path: '', status: 0, latency_ms: 0, error_code: null, source: '' }
-const COLUMN_NAMES = Object.keys(TEMPLATE_ROW) as Array<keyof LoggedRequest>
-const COLUMNS = COLUMN_NAMES.length
-const toTuple = (row: LoggedRequest) => COLUMN_NAMES.map((column) => row[column])
 
 export const toRequestDto = (row: RequestLogRowRecord): RequestLogRow & { seq: number } => ({
   seq: row.seq,
@@ -52,27 +44,39 @@ export interface RequestLogHealth {
 export const MAX_PENDING_ROWS = 50_000
 const RETRY_FIRST_MS = 500
 const RETRY_MAX_MS = 15_000
+/** Small batches keep each write short. */
+const MAX_BATCH = 500
+
+export interface RequestLogOptions {
+  flushEveryMs?: number
+  /** Where batches are written; inline on the store's connection when absent. */
+  sink?: RequestLogSink
+}
 
 /**
- * The request log: rows are queued in memory and written in one transaction per batch, so a request
- * never waits for the disk. Each flush also rolls usage up per key per minute, moves keys' last-used
- * times, and announces the new rows to live views. `close()` flushes what is left.
+ * The request log. A request only queues its row; batches go to the sink (the writer's thread in the
+ * app), one at a time and in order, every `flushEveryMs` or every MAX_BATCH rows. Once a batch is
+ * written its rows are announced to live views, and the keys' last-used times move (on this
+ * connection: the writer thread writes only the request-log tables). `close()` writes what is left
+ * before it returns, so every request answered has its row after a clean stop.
  *
- * A flush that fails (a full disk, a damaged page) never throws out of its timer: the batch goes back
- * to the head of the queue, bounded by MAX_PENDING_ROWS, and is retried with a growing delay until the
+ * A batch the store refuses (a full disk, a damaged page) never throws out of a timer: it goes back to
+ * the head of the queue, bounded by MAX_PENDING_ROWS, and is retried with a growing delay until the
  * store takes it again. What had to be dropped is counted.
  */
 export class RequestLog {
   private queue: LoggedRequest[] = []
   private timer: NodeJS.Timeout | undefined
-  /** Small batches keep each write short: the event loop never waits long for one. */
-  private readonly maxBatch = 500
-  /** Inserts INSERT_CHUNK rows per statement run: far fewer runs than one per row, one prepared statement. */
-  private readonly insertChunk: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
-  private readonly insertOne: (...parameters: unknown[]) => { lastInsertRowid: number | bigint }
+  private draining: Promise<boolean> = Promise.resolve(true)
+  private isDraining = false
+  private readonly sink: RequestLogSink
+  private readonly flushEveryMs: number
   private dropped = 0
   private retryMs = 0
+  private closed = false
   private lastError: { message: string; at: number } | null = null
+  /** Keys' last-used times seen in rows written but not yet stored on the key. */
+  private readonly lastUsed = new Map<string, number>()
   /** Told about a failed write (the server log); at most once per failing spell and once on recovery. */
   onWriteError: (error: unknown, recovered: boolean) => void = () => {}
 
@@ -81,19 +85,18 @@ export class RequestLog {
     private readonly keys: KeysService,
     private readonly events: EventBus,
     private readonly clock: Clock,
-    private readonly flushEveryMs = 50,
+    options: RequestLogOptions = {},
   ) {
-    const insert = (rows: number) =>
-      store.prepareCompiled(store.db.insertInto('request_log').values(Array.from({ length: rows }, () => TEMPLATE_ROW)))
-    this.insertChunk = insert(INSERT_CHUNK)
-    this.insertOne = insert(1)
+    this.flushEveryMs = options.flushEveryMs ?? 50
+    this.sink = options.sink ?? new InlineSink(store)
   }
 
   record(request: LoggedRequest): void {
+    if (this.closed) return
     this.queue.push(request)
     if (this.retryMs > 0) this.dropOverflow()
-    else if (this.queue.length >= this.maxBatch) this.flush()
-    else this.timer ??= setTimeout(() => this.flush(), this.flushEveryMs)
+    else if (this.queue.length >= MAX_BATCH) void this.flush()
+    else this.timer ??= setTimeout(() => void this.flush(), this.flushEveryMs)
   }
 
   get pending(): number {
@@ -110,49 +113,68 @@ export class RequestLog {
     }
   }
 
-  /** Writes the queue in batches; returns false when the store refused (the rows stay queued). */
-  flush(): boolean {
+  /** Writes everything queued so far; resolves false when the store refused (the rows stay queued and are retried). */
+  flush(): Promise<boolean> {
     clearTimeout(this.timer)
     this.timer = undefined
-    while (this.queue.length > 0) {
-      const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch)
-      this.queue = batch === this.queue ? [] : this.queue.slice(batch.length)
-      try {
-        this.write(batch)
-      } catch (error) {
-        this.queue = batch.concat(this.queue)
-        this.failed(error)
-        return false
-      }
-      if (this.retryMs > 0) this.recovered()
-    }
-    return true
+    // One drain at a time: a drain under way writes the rows queued since it began too, so it answers this call.
+    if (!this.isDraining) this.draining = this.drain()
+    return this.draining
   }
 
-  private write(batch: LoggedRequest[]): void {
-    // Request-log rows are telemetry, not acknowledged writes: they skip the per-commit fsync, and the
-    // next admin write's FULL commit syncs them along with it (the WAL is one sequential file).
-    const lastSeq = this.store.transaction(
-      () => {
-        const values = batch.flatMap(toTuple)
-        const insert = (run: typeof this.insertOne, from: number, rows: number) =>
-          Number(run(...values.slice(from * COLUMNS, (from + rows) * COLUMNS)).lastInsertRowid)
-        let row = 0
-        let last = 0
-        for (; row + INSERT_CHUNK <= batch.length; row += INSERT_CHUNK) last = insert(this.insertChunk, row, INSERT_CHUNK)
-        for (; row < batch.length; row++) last = insert(this.insertOne, row, 1)
-        this.rollUp(batch)
-        return last
-      },
-      { durable: false },
-    )
+  /** Runs synchronously to the end with an inline sink; with the writer thread, one batch in flight at a time. */
+  private async drain(): Promise<boolean> {
+    this.isDraining = true
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH)
+        this.queue = batch === this.queue ? [] : this.queue.slice(batch.length)
+        let lastSeq: number
+        try {
+          const written = this.sink.write(batch)
+          lastSeq = typeof written === 'number' ? written : await written
+        } catch (error) {
+          if (this.closed) return false // in flight at close: closeSync() has counted it
+          this.queue = batch.concat(this.queue)
+          this.failed(error)
+          return false
+        }
+        if (this.closed) return true
+        if (this.retryMs > 0) this.recovered()
+        this.written(batch, lastSeq)
+      }
+      return true
+    } finally {
+      this.isDraining = false
+    }
+  }
+
+  private written(batch: LoggedRequest[], lastSeq: number): void {
+    for (const row of batch) {
+      if (row.key_id === null) continue
+      const seen = this.lastUsed.get(row.key_id)
+      if (seen === undefined || seen < row.at) this.lastUsed.set(row.key_id, row.at)
+    }
+    this.storeLastUsed()
     if (this.events.listenerCount('requests.new') > 0) {
-      // Inserted in order under one write lock: the rows got consecutive seqs ending at lastSeq.
       const firstSeq = lastSeq - batch.length + 1
       this.events.emit(
         'requests.new',
         batch.map((request, i) => toRequestDto({ seq: firstSeq + i, ...request })),
       )
+    }
+  }
+
+  /** Moves keys' last-used times (a few rows, at most once per batch); a failure only postpones it. */
+  private storeLastUsed(): void {
+    if (this.lastUsed.size === 0) return
+    try {
+      this.store.transaction(() => {
+        for (const [keyId, at] of this.lastUsed) this.keys.touch(keyId, at)
+      }, { durable: false })
+      this.lastUsed.clear()
+    } catch {
+      // Kept for the next batch.
     }
   }
 
@@ -162,8 +184,9 @@ export class RequestLog {
     this.retryMs = firstFailure ? RETRY_FIRST_MS : Math.min(RETRY_MAX_MS, this.retryMs * 2)
     this.dropOverflow()
     if (firstFailure) this.onWriteError(error, false)
+    clearTimeout(this.timer)
     // unref: a pending retry never keeps a closing process alive.
-    this.timer = setTimeout(() => this.flush(), this.retryMs)
+    this.timer = setTimeout(() => void this.flush(), this.retryMs)
     this.timer.unref()
   }
 
@@ -177,49 +200,6 @@ export class RequestLog {
     if (excess <= 0) return
     this.queue.splice(0, excess)
     this.dropped += excess
-  }
-
-  private rollUp(batch: LoggedRequest[]): void {
-    const buckets = new Map<string, { keyId: string; minute: number; requests: number; errors: number; limited: number; sum: number; max: number }>()
-    const lastUsed = new Map<string, number>()
-    for (const request of batch) {
-      const keyId = request.key_id ?? UNAUTHENTICATED
-      const minute = Math.floor(request.at / 60_000)
-      const id = `${keyId}\u0000${minute}`
-      let bucket = buckets.get(id)
-      if (!bucket) buckets.set(id, (bucket = { keyId, minute, requests: 0, errors: 0, limited: 0, sum: 0, max: 0 }))
-      bucket.requests++
-      if (request.status >= 400) bucket.errors++
-      if (request.status === 429) bucket.limited++
-      bucket.sum += request.latency_ms
-      bucket.max = Math.max(bucket.max, request.latency_ms)
-      if (request.key_id) lastUsed.set(request.key_id, Math.max(lastUsed.get(request.key_id) ?? 0, request.at))
-    }
-    for (const b of buckets.values()) {
-      this.store.run(
-        this.store.db
-          .insertInto('usage_minute')
-          .values({
-            key_id: b.keyId,
-            minute: b.minute,
-            requests: b.requests,
-            errors: b.errors,
-            limited: b.limited,
-            latency_sum_ms: b.sum,
-            latency_max_ms: b.max,
-          })
-          .onConflict((oc) =>
-            oc.columns(['key_id', 'minute']).doUpdateSet((eb) => ({
-              requests: eb('usage_minute.requests', '+', b.requests),
-              errors: eb('usage_minute.errors', '+', b.errors),
-              limited: eb('usage_minute.limited', '+', b.limited),
-              latency_sum_ms: eb('usage_minute.latency_sum_ms', '+', b.sum),
-              latency_max_ms: eb.fn('max', ['usage_minute.latency_max_ms', eb.val(b.max)]),
-            })),
-          ),
-      )
-    }
-    for (const [keyId, at] of lastUsed) this.keys.touch(keyId, at)
   }
 
   list(query: RequestQuery): { rows: Array<RequestLogRow & { seq: number }>; total: number } {
@@ -239,24 +219,26 @@ export class RequestLog {
     return { rows: rows.map(toRequestDto), total }
   }
 
-  /** Deletes rows older than the retention period; returns how many went. */
-  prune(retentionDays: number): number {
-    const cutoff = this.clock.now() - retentionDays * 86_400_000
-    return this.store.transaction(() => {
-      const deleted = this.store.run(this.store.db.deleteFrom('request_log').where('at', '<', cutoff)).changes
-      this.store.run(this.store.db.deleteFrom('usage_minute').where('minute', '<', Math.floor(cutoff / 60_000)))
-      return deleted
-    })
+  /** Deletes rows older than the retention period (on the writer); resolves with how many went. */
+  prune(retentionDays: number): Promise<number> {
+    return this.sink.prune(this.clock.now() - retentionDays * 86_400_000)
   }
 
-  /** Writes what is left; rows the store still refuses are counted as dropped. */
+  /**
+   * Writes what is left, batches in flight included, before returning; rows the store still refuses
+   * are counted as dropped. Nothing is recorded after.
+   */
   close(): void {
+    if (this.closed) return
+    this.closed = true
     clearTimeout(this.timer)
     this.timer = undefined
-    if (!this.flush()) {
-      clearTimeout(this.timer)
-      this.dropped += this.queue.length
-      this.queue = []
-    }
+    const rest = this.queue
+    this.queue = []
+    const unwritten = this.sink.closeSync(rest)
+    this.dropped += unwritten
+    if (unwritten === 0)
+      for (const row of rest) if (row.key_id !== null && (this.lastUsed.get(row.key_id) ?? 0) < row.at) this.lastUsed.set(row.key_id, row.at)
+    this.storeLastUsed()
   }
 }

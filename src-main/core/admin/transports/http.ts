@@ -60,8 +60,9 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
   await app.register(
     async (admin) => {
       // The admin transport's traffic (the GUI's calls and assets) is not API traffic: no request-log rows.
-      admin.addHook('onRoute', (route) => {
-        route.config = { ...route.config, requestLog: false }
+      admin.addHook('onRequest', (request, _reply, done) => {
+        request.inRequestLog = false
+        done()
       })
       // Errors raised before a handler (the Host guard, body limits, bad JSON) keep their status, as Results.
       admin.setErrorHandler((error: { statusCode?: number; message?: string }, _request, reply) => {
@@ -124,7 +125,8 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
     { prefix: ADMIN_PREFIX },
   )
   // `/admin` → `/admin/`, keeping the query (the token), so relative asset URLs resolve.
-  app.get(ADMIN_PREFIX, { schema: { hide: true }, config: { requestLog: false } }, (request, reply) => {
+  app.get(ADMIN_PREFIX, { schema: { hide: true } }, (request, reply) => {
+    request.inRequestLog = false
     const query = request.url.indexOf('?')
     return reply.redirect(`${ADMIN_PREFIX}/${query === -1 ? '' : request.url.slice(query)}`)
   })

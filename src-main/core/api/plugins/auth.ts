@@ -6,6 +6,8 @@ import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelim
 import { bearerToken } from '../bearer'
 import { ApiError } from '../envelope'
 
+const MALFORMED = Object.freeze({ ok: false as const, reason: 'malformed' as const })
+
 const AUTH_MESSAGES: Record<AuthFailure, string> = {
   missing: 'Missing API key: send the header "Authorization: Bearer clw_…".',
   malformed: 'Malformed API key: expected "clw_" followed by 32 letters and digits.',
@@ -16,13 +18,13 @@ const AUTH_MESSAGES: Record<AuthFailure, string> = {
 }
 
 function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): void {
-  const { policy: tier, now } = outcome
-  const resetSeconds = Math.max(0, Math.ceil((outcome.resetAtMs - now) / 1000))
+  const { policy: tier } = outcome
+  const resetSeconds = Math.max(0, Math.ceil((outcome.resetAtMs - outcome.now) / 1000))
   reply.header('x-ratelimit-limit', outcome.limit)
   reply.header('x-ratelimit-remaining', outcome.remaining)
   reply.header('x-ratelimit-reset', Math.ceil(outcome.resetAtMs / 1000))
   // draft-ietf-httpapi-ratelimit-headers: the policy, and what is left of it with the seconds until more frees.
-  reply.header('ratelimit-policy', `"${tier.id}";q=${tier.limit};w=${tier.windowMs / 1000}`)
+  reply.header('ratelimit-policy', tier.policyHeader)
   reply.header('ratelimit', `"${tier.id}";r=${outcome.remaining};t=${resetSeconds}`)
 }
 
@@ -45,7 +47,7 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     const header = request.headers.authorization
     const secret = bearerToken(header)
     const result: AuthResult =
-      header !== undefined && secret === undefined ? { ok: false, reason: 'malformed' } : keys.authenticate(secret)
+      header !== undefined && secret === undefined ? MALFORMED : keys.authenticate(secret)
     if (!result.ok) throw new ApiError(401, 'INVALID_API_KEY', AUTH_MESSAGES[result.reason])
     request.apiKey = result.key
     request.apiKeyRow = result.row

@@ -32,7 +32,7 @@ export function toApiError(error: unknown): ApiError {
 
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const apiError = toApiError(error)
-  if (apiError.statusCode >= 500) request.log.error({ err: error }, 'request failed')
+  if (apiError.statusCode >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed')
   request.errorCode = apiError.code
   if (apiError.statusCode === 503 || apiError.statusCode === 507) reply.header('retry-after', STORAGE_RETRY_AFTER_SECONDS)
   reply.code(apiError.statusCode).send(errorEnvelope(apiError.code, apiError.message, request.id, apiError.details))

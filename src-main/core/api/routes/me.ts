@@ -2,11 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { KeyDto } from '../../../../src-shared/dto'
 import { toIso } from '../../clock'
+import type { ApiKeyRow } from '../../db/schema'
 import type { KeysService } from '../../keys/keys.service'
+import type { RateLimitTier } from '../../tiers/tiers.service'
 import { authErrors, success } from '../envelope'
+import { compileSerializer } from '../serializer'
 
+const MeKey = KeyDto.omit({ rolledToId: true })
 const MeDto = z.object({
-  key: KeyDto.omit({ rolledToId: true }),
+  key: MeKey,
   rateLimit: z.object({
     tier: z.string(),
     limit: z.number().int(),
@@ -17,9 +21,36 @@ const MeDto = z.object({
   }),
 })
 
+/**
+ * The hot path's own response: the body is put together from parts serialized once, by the same
+ * schema-driven serializer as every other response, so a request pays only for what changes: the
+ * key's status, the remaining count and the reset time.
+ */
+function createMeBody(keys: KeysService) {
+  const stringifyKey = compileSerializer(MeKey)
+  const keyParts = new WeakMap<ApiKeyRow, { status: string; json: string }>()
+  const tierParts = new WeakMap<RateLimitTier, string>()
+  return (row: ApiKeyRow, tier: RateLimitTier, remaining: number, resetAtMs: number): string => {
+    const status = keys.statusOf(row)
+    let key = keyParts.get(row)
+    if (key === undefined || key.status !== status) {
+      const { rolledToId: _rolled, ...shown } = keys.toDto(row)
+      key = { status, json: stringifyKey(shown) }
+      keyParts.set(row, key)
+    }
+    let tierJson = tierParts.get(tier)
+    if (tierJson === undefined) {
+      tierJson = `{"tier":${JSON.stringify(tier.id)},"limit":${tier.limit},"window":${JSON.stringify(tier.window)},"windowSeconds":${tier.windowMs / 1000},"remaining":`
+      tierParts.set(tier, tierJson)
+    }
+    return `{"success":true,"data":{"key":${key.json},"rateLimit":${tierJson}${remaining},"resetAt":"${toIso(resetAtMs)}"}}}`
+  }
+}
+
 export const meRoutes =
   (keys: KeysService): FastifyPluginAsyncZod =>
   async (app) => {
+    const meBody = createMeBody(keys)
     app.get(
       '/me',
       {
@@ -30,24 +61,9 @@ export const meRoutes =
           response: { 200: success(MeDto), ...authErrors },
         },
       },
-      async (request) => {
-        const row = request.apiKeyRow!
+      (request, reply) => {
         const limit = request.rateLimit!
-        const { rolledToId: _rolled, ...key } = keys.toDto(row)
-        return {
-          success: true as const,
-          data: {
-            key,
-            rateLimit: {
-              tier: limit.policy.id,
-              limit: limit.limit,
-              window: limit.policy.window,
-              windowSeconds: limit.policy.windowMs / 1000,
-              remaining: limit.remaining,
-              resetAt: toIso(limit.resetAtMs),
-            },
-          },
-        }
+        reply.type('application/json; charset=utf-8').send(meBody(request.apiKeyRow!, limit.policy, limit.remaining, limit.resetAtMs) as never)
       },
     )
   }
