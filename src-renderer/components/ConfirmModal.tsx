@@ -1,5 +1,6 @@
-import { Button, Group, Modal, Stack, Text } from '@mantine/core'
+import { Modal, Stack, Text } from '@mantine/core'
 import { useState, type ReactNode } from 'react'
+import { FormActions } from './FormActions'
 
 export interface ConfirmModalProps {
   opened: boolean
@@ -10,7 +11,7 @@ export interface ConfirmModalProps {
   onConfirm: () => Promise<void>
   onClose: () => void
   danger?: boolean
-  testId?: string
+  testId: string
 }
 
 /** Asks before something that cannot be undone; the page stays usable while it runs. */
@@ -33,14 +34,7 @@ export function ConfirmModal({ opened, title, children, confirmLabel, onConfirm,
         <Text size="sm" component="div">
           {children}
         </Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button color={danger ? 'red' : undefined} loading={busy} onClick={confirm} data-testid={testId} data-autofocus>
-            {confirmLabel}
-          </Button>
-        </Group>
+        <FormActions label={confirmLabel} onConfirm={confirm} busy={busy} danger={danger} autoFocus testId={testId} onCancel={onClose} />
       </Stack>
     </Modal>
   )

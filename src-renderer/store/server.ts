@@ -50,8 +50,8 @@ export const createServerSlice: SliceCreator<ServerSlice> = ({ client }) => (set
     // Events sent while the stream was down are gone: read the lists again.
     const stopReconnect = client.onReconnect(() => {
       refreshKeysAndTiers()
-      if (get().requestsLoaded) void get().loadRequests()
-      if (get().auditLoaded) void get().loadAudit()
+      if (get().requestLog.loaded) void get().loadRequests()
+      if (get().auditLog.loaded) void get().loadAudit()
       if (get().settingsLoaded) void get().loadSettings()
       void get().loadServerStatus()
     })

@@ -1,10 +1,10 @@
-import { Alert, Button, Checkbox, Group, Modal, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core'
+import { Alert, Group, Modal, SegmentedControl, Stack, Text, TextInput } from '@mantine/core'
 import { useState, type FormEvent } from 'react'
 import type { MethodOutput } from '../../../src-shared/contract'
-import { DEFAULT_SCOPES, SCOPES, type Scope } from '../../../src-shared/scopes'
-import { formatSeconds } from '../../components/format'
-import { SCOPE_HELP } from './scopes'
+import { DEFAULT_SCOPES, type Scope } from '../../../src-shared/scopes'
+import { FormActions } from '../../components/FormActions'
 import { useAdmin } from '../../store'
+import { ScopeChecklist, TierSelect } from './KeyFields'
 
 const DEFAULT_TIER_ID = 'rpm-60'
 const EXPIRY_CHOICES = [
@@ -99,33 +99,12 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
             onChange={(event) => setName(event.currentTarget.value)}
             data-testid="key-name-input"
           />
-          <Checkbox.Group
-            label="Scopes"
+          <ScopeChecklist
             description="What the key may call; a call outside them gets 403 INSUFFICIENT_PERMISSIONS"
             value={scopes}
             onChange={setScopes}
-            error={scopes.length === 0 ? 'Pick at least one scope' : null}
-          >
-            <SimpleGrid cols={2} mt="xs" spacing="xs">
-              {SCOPES.map((scope) => (
-                <Checkbox
-                  key={scope}
-                  value={scope}
-                  label={<Text size="sm" ff="monospace">{scope}</Text>}
-                  description={SCOPE_HELP[scope]}
-                  data-testid={`scope-${scope}`}
-                />
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <Select
-            label="Rate-limit tier"
-            data={tiers.map((tier) => ({ value: tier.id, label: `${tier.name} (${tier.limit} per ${formatSeconds(tier.windowSeconds)})` }))}
-            value={chosenTier}
-            onChange={setTierId}
-            allowDeselect={false}
-            data-testid="key-tier-select"
           />
+          <TierSelect value={chosenTier} onChange={setTierId} testId="key-tier-select" />
           <Stack gap={4}>
             <Text size="sm" fw={500} id="expiry-label">
               Expires
@@ -155,14 +134,7 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
               {failure}
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} disabled={busy}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy} disabled={invalid} data-testid="create-key-submit">
-              Create key
-            </Button>
-          </Group>
+          <FormActions label="Create key" busy={busy} disabled={invalid} testId="create-key-submit" onCancel={close} />
         </Stack>
       </form>
     </Modal>

@@ -1,10 +1,10 @@
-import { Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core'
+import { Modal, Stack, TextInput } from '@mantine/core'
 import { useState, type FormEvent } from 'react'
 import type { KeyDto } from '../../../src-shared/dto'
-import { SCOPES, type Scope } from '../../../src-shared/scopes'
-import { formatSeconds } from '../../components/format'
+import type { Scope } from '../../../src-shared/scopes'
+import { FormActions } from '../../components/FormActions'
 import { useAdmin } from '../../store'
-import { SCOPE_HELP } from './scopes'
+import { ScopeChecklist, TierSelect } from './KeyFields'
 
 interface Props {
   target: KeyDto | null
@@ -22,7 +22,6 @@ export function EditKeyModal({ target, onClose }: Props) {
 }
 
 function EditKeyForm({ target, onClose }: { target: KeyDto; onClose: () => void }) {
-  const tiers = useAdmin((s) => s.tiers)
   const updateKey = useAdmin((s) => s.updateKey)
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
@@ -52,29 +51,9 @@ function EditKeyForm({ target, onClose }: { target: KeyDto; onClose: () => void 
     <form onSubmit={submit} aria-label={`Edit key ${target.name}`}>
       <Stack>
         <TextInput label="Name" required data-autofocus value={name} onChange={(event) => setName(event.currentTarget.value)} />
-        <Checkbox.Group label="Scopes" value={scopes} onChange={setScopes} error={scopes.length === 0 ? 'Pick at least one scope' : null}>
-          <SimpleGrid cols={2} mt="xs" spacing="xs">
-            {SCOPES.map((scope) => (
-              <Checkbox key={scope} value={scope} label={<Text size="sm" ff="monospace">{scope}</Text>} description={SCOPE_HELP[scope]} />
-            ))}
-          </SimpleGrid>
-        </Checkbox.Group>
-        <Select
-          label="Rate-limit tier"
-          data={tiers.map((tier) => ({ value: tier.id, label: `${tier.name} (${tier.limit} per ${formatSeconds(tier.windowSeconds)})` }))}
-          value={tierId}
-          onChange={(value) => value && setTierId(value)}
-          allowDeselect={false}
-          data-testid="edit-key-tier-select"
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy} disabled={invalid} data-testid="edit-key-submit">
-            Save
-          </Button>
-        </Group>
+        <ScopeChecklist value={scopes} onChange={setScopes} />
+        <TierSelect value={tierId} onChange={setTierId} testId="edit-key-tier-select" />
+        <FormActions label="Save" busy={busy} disabled={invalid} testId="edit-key-submit" onCancel={onClose} />
       </Stack>
     </form>
   )

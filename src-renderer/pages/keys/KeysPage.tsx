@@ -1,12 +1,13 @@
-import { Badge, Button, Group, Stack, Table, Text, Title, Tooltip, VisuallyHidden } from '@mantine/core'
+import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core'
 import { useState } from 'react'
 import type { KeyDto } from '../../../src-shared/dto'
 import { DEFAULT_SCOPES, SCOPES } from '../../../src-shared/scopes'
 import { ConfirmModal } from '../../components/ConfirmModal'
+import { DataTable, type Column } from '../../components/DataTable'
 import { formatDateTime, formatRelative } from '../../components/format'
 import { PlusIcon } from '../../components/icons'
+import { PageHeader } from '../../components/PageHeader'
 import { SecretModal } from '../../components/SecretModal'
-import { EmptyRow } from '../../components/EmptyRow'
 import { useNow } from '../../components/useNow'
 import { useAdmin } from '../../store'
 import { CreateKeyModal } from './CreateKeyModal'
@@ -68,6 +69,89 @@ function statusDetail(key: KeyDto): string {
   }
 }
 
+/** What a row's buttons open. */
+interface KeyActions {
+  edit: (key: KeyDto) => void
+  roll: (key: KeyDto) => void
+  revoke: (key: KeyDto) => void
+}
+
+function keyColumns(now: number, tierName: (id: string) => string, actions: KeyActions): Column<KeyDto>[] {
+  return [
+    {
+      key: 'name',
+      header: 'Name',
+      cell: (key) => (
+        <>
+          <Text size="sm" fw={500}>
+            {key.name}
+          </Text>
+          <Text size="xs" c="dimmed" ff="monospace">
+            {key.id}
+          </Text>
+        </>
+      ),
+    },
+    { key: 'hint', header: 'Key', cell: (key) => <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>{key.hint}</Text> },
+    { key: 'scopes', header: 'Scopes', cell: (key) => <ScopesCell scopes={key.scopes} /> },
+    { key: 'tier', header: 'Tier', cell: (key) => tierName(key.tierId) },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (key) => (
+        <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
+          <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
+            {key.status}
+          </Badge>
+        </Tooltip>
+      ),
+    },
+    { key: 'created', header: 'Created', cell: (key) => <TimeCell iso={key.createdAt} empty="—" now={now} /> },
+    { key: 'last-used', header: 'Last used', cell: (key) => <TimeCell iso={key.lastUsedAt} empty="never" now={now} /> },
+    {
+      key: 'expires',
+      header: 'Expires',
+      cell: (key) =>
+        key.status === 'revoked' ? (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        ) : (
+          <TimeCell iso={key.expiresAt} empty="never" now={now} />
+        ),
+    },
+    { key: 'actions', header: 'Actions', hideHeader: true, cell: (key) => <KeyButtons target={key} actions={actions} /> },
+  ]
+}
+
+function KeyButtons({ target, actions }: { target: KeyDto; actions: KeyActions }) {
+  const active = target.status === 'active'
+  const usable = active || target.status === 'grace'
+  const buttons = [
+    { verb: 'Edit', id: 'edit', enabled: active, onClick: actions.edit },
+    { verb: 'Roll', id: 'roll', enabled: active, onClick: actions.roll },
+    { verb: 'Revoke', id: 'revoke', enabled: usable, onClick: actions.revoke, danger: true },
+  ]
+  return (
+    <Group gap="xs" wrap="nowrap" justify="flex-end">
+      {buttons.map(({ verb, id, enabled, onClick, danger }) => (
+        <Button
+          key={id}
+          size="xs"
+          variant={danger ? 'light' : 'default'}
+          color={danger ? 'red' : undefined}
+          disabled={!enabled}
+          onClick={() => onClick(target)}
+          aria-label={`${verb} key ${target.name}`}
+          data-testid={`${id}-${target.id}`}
+        >
+          {verb}
+        </Button>
+      ))}
+    </Group>
+  )
+}
+
 type Shown = { secret: string; keyName: string; title: string }
 
 export function KeysPage() {
@@ -100,125 +184,31 @@ export function KeysPage() {
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <div>
-          <Title order={2}>API keys</Title>
-          <Text size="sm" c="dimmed">
+      <PageHeader
+        title="API keys"
+        description={
+          <>
             Bearer keys for <Text span ff="monospace">/api/v1</Text>. Secrets are shown once, then only their hash is kept.
-          </Text>
-        </div>
-        <Button leftSection={<PlusIcon />} onClick={() => setCreating(true)} data-testid="create-key">
-          Create key
-        </Button>
-      </Group>
+          </>
+        }
+        actions={
+          <Button leftSection={<PlusIcon />} onClick={() => setCreating(true)} data-testid="create-key">
+            Create key
+          </Button>
+        }
+      />
 
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover verticalSpacing="sm" aria-label="API keys" data-testid="keys-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Key</Table.Th>
-              <Table.Th>Scopes</Table.Th>
-              <Table.Th>Tier</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Last used</Table.Th>
-              <Table.Th>Expires</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {keys.length === 0 && (
-              <EmptyRow colSpan={9} loading={!keysLoaded}>
-                No keys yet. Create one to call the API.
-              </EmptyRow>
-            )}
-            {keys.map((key) => {
-              const usable = key.status === 'active' || key.status === 'grace'
-              return (
-                <Table.Tr key={key.id} data-testid={`key-row-${key.id}`} data-key-name={key.name}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {key.name}
-                    </Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {key.id}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>
-                      {key.hint}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <ScopesCell scopes={key.scopes} />
-                  </Table.Td>
-                  <Table.Td>{tierName(key.tierId)}</Table.Td>
-                  <Table.Td>
-                    <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
-                      <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
-                        {key.status}
-                      </Badge>
-                    </Tooltip>
-                  </Table.Td>
-                  <Table.Td>
-                    <TimeCell iso={key.createdAt} empty="—" now={now} />
-                  </Table.Td>
-                  <Table.Td>
-                    <TimeCell iso={key.lastUsedAt} empty="never" now={now} />
-                  </Table.Td>
-                  <Table.Td>
-                    {key.status === 'revoked' ? (
-                      <Text size="sm" c="dimmed">
-                        —
-                      </Text>
-                    ) : (
-                      <TimeCell iso={key.expiresAt} empty="never" now={now} />
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap="xs" wrap="nowrap" justify="flex-end">
-                      <Button
-                        size="xs"
-                        variant="default"
-                        disabled={key.status !== 'active'}
-                        onClick={() => setEditing(key)}
-                        aria-label={`Edit key ${key.name}`}
-                        data-testid={`edit-${key.id}`}
-                      >
-                        Edit
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="default"
-                        disabled={key.status !== 'active'}
-                        onClick={() => setRolling(key)}
-                        aria-label={`Roll key ${key.name}`}
-                        data-testid={`roll-${key.id}`}
-                      >
-                        Roll
-                      </Button>
-                      <Button
-                        size="xs"
-                        variant="light"
-                        color="red"
-                        disabled={!usable}
-                        onClick={() => setRevoking(key)}
-                        aria-label={`Revoke key ${key.name}`}
-                        data-testid={`revoke-${key.id}`}
-                      >
-                        Revoke
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              )
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label="API keys"
+        testId="keys-table"
+        minWidth={900}
+        columns={keyColumns(now, tierName, { edit: setEditing, roll: setRolling, revoke: setRevoking })}
+        rows={keys}
+        rowKey={(key) => key.id}
+        rowAttributes={(key) => ({ 'data-testid': `key-row-${key.id}`, 'data-key-name': key.name })}
+        loading={!keysLoaded}
+        empty="No keys yet. Create one to call the API."
+      />
 
       <CreateKeyModal
         opened={creating}

@@ -1,7 +1,8 @@
-import { Button, Group, Modal, Select, Stack, Text } from '@mantine/core'
+import { Modal, Select, Stack, Text } from '@mantine/core'
 import { useState } from 'react'
 import { GRACE_PRESETS, type MethodOutput } from '../../../src-shared/contract'
 import type { KeyDto } from '../../../src-shared/dto'
+import { FormActions } from '../../components/FormActions'
 import { formatSeconds } from '../../components/format'
 import { useAdmin } from '../../store'
 
@@ -52,14 +53,7 @@ export function RollKeyModal({ target, onClose, onRolled }: Props) {
           allowDeselect={false}
           data-testid="roll-grace-select"
         />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} disabled={busy}>
-            Cancel
-          </Button>
-          <Button onClick={roll} loading={busy} data-testid="confirm-roll">
-            Roll key
-          </Button>
-        </Group>
+        <FormActions label="Roll key" onConfirm={roll} busy={busy} testId="confirm-roll" onCancel={onClose} />
       </Stack>
     </Modal>
   )

@@ -1,10 +1,11 @@
-import { Badge, Group, SegmentedControl, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core'
+import { Badge, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
-import { EmptyRow } from '../../components/EmptyRow'
+import { DataTable, type Column } from '../../components/DataTable'
 import { formatDateTime, formatLatency, formatTimeOfDay } from '../../components/format'
-import { LoadOlderButton } from '../../components/LoadOlderButton'
-import { useAdmin, type StatusClass } from '../../store'
+import { PageHeader } from '../../components/PageHeader'
+import { useLoadOnArrival } from '../../components/useLoadOnArrival'
+import { useAdmin, type RequestRow, type StatusClass } from '../../store'
 
 const STATUS_CLASSES = [
   { value: 'all', label: 'All' },
@@ -22,25 +23,68 @@ export function statusColor(status: number): string {
   return 'teal'
 }
 
+function requestColumns(keyName: (id: string | null) => string | null): Column<RequestRow>[] {
+  return [
+    {
+      key: 'time',
+      header: 'Time',
+      nowrap: true,
+      cell: (row) => (
+        <Text size="sm" ff="monospace" title={formatDateTime(row.at)}>
+          {formatTimeOfDay(row.at)}
+        </Text>
+      ),
+    },
+    { key: 'method', header: 'Method', cell: (row) => <Text size="sm" ff="monospace" fw={600}>{row.method}</Text> },
+    {
+      key: 'path',
+      header: 'Path',
+      cell: (row) => (
+        <>
+          <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+            {row.path}
+          </Text>
+          {row.source === 'playground' && (
+            <Badge size="xs" variant="outline" ml={4}>
+              playground
+            </Badge>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: 'Status',
+      cell: (row) => (
+        <Group gap={6} wrap="nowrap">
+          <Badge color={statusColor(row.status)} variant="light">
+            {row.status}
+          </Badge>
+          {row.errorCode && (
+            <Text size="xs" c="dimmed" ff="monospace">
+              {row.errorCode}
+            </Text>
+          )}
+        </Group>
+      ),
+    },
+    { key: 'latency', header: 'Latency', align: 'right', nowrap: true, cell: (row) => <Text size="sm" ff="monospace">{formatLatency(row.latencyMs)}</Text> },
+    { key: 'key', header: 'Key', cell: (row) => <Text size="sm" c={row.keyId ? undefined : 'dimmed'}>{keyName(row.keyId) ?? 'none'}</Text> },
+    { key: 'id', header: 'Request ID', cell: (row) => <Text size="xs" ff="monospace" c="dimmed">{row.id}</Text> },
+  ]
+}
+
 export function RequestsPage() {
-  const requests = useAdmin((s) => s.requests)
-  const total = useAdmin((s) => s.requestsTotal)
-  const loaded = useAdmin((s) => s.requestsLoaded)
-  const filter = useAdmin((s) => s.requestFilter)
+  const { rows, total, loaded, loadingOlder, filter } = useAdmin((s) => s.requestLog)
   const keys = useAdmin((s) => s.keys)
   const loadRequests = useAdmin((s) => s.loadRequests)
-  const loadingOlder = useAdmin((s) => s.requestsLoadingOlder)
   const loadOlderRequests = useAdmin((s) => s.loadOlderRequests)
   const setRequestFilter = useAdmin((s) => s.setRequestFilter)
 
   const [path, setPath] = useState(filter.pathContains)
   const [debouncedPath] = useDebouncedValue(path, 300)
 
-  useEffect(() => {
-    if (!loaded) void loadRequests()
-    // Only on arrival: filters reload through setRequestFilter.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
+  useLoadOnArrival(loaded, loadRequests)
 
   useEffect(() => {
     if (debouncedPath !== filter.pathContains) setRequestFilter({ pathContains: debouncedPath })
@@ -50,17 +94,19 @@ export function RequestsPage() {
 
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end">
-        <div>
-          <Title order={2}>Request log</Title>
-          <Text size="sm" c="dimmed">
+      <PageHeader
+        title="Request log"
+        description={
+          <>
             Every call to <Text span ff="monospace">/api/v1</Text>, newest first, as it happens.
-          </Text>
-        </div>
-        <Badge variant="dot" color="teal" size="lg" aria-live="polite">
-          Live · {requests.length} shown of {total.toLocaleString()}
-        </Badge>
-      </Group>
+          </>
+        }
+        actions={
+          <Badge variant="dot" color="teal" size="lg" aria-live="polite">
+            Live · {rows.length} shown of {total.toLocaleString()}
+          </Badge>
+        }
+      />
 
       <Group align="flex-end" wrap="wrap">
         <Select
@@ -96,80 +142,19 @@ export function RequestsPage() {
         />
       </Group>
 
-      <Table.ScrollContainer minWidth={900}>
-        <Table striped highlightOnHover verticalSpacing={6} aria-label="Request log" data-testid="requests-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Time</Table.Th>
-              <Table.Th>Method</Table.Th>
-              <Table.Th>Path</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Latency</Table.Th>
-              <Table.Th>Key</Table.Th>
-              <Table.Th>Request ID</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {requests.length === 0 && (
-              <EmptyRow colSpan={7} loading={!loaded}>
-                No requests match. Calls to the API appear here as they happen.
-              </EmptyRow>
-            )}
-            {requests.map((row) => (
-              <Table.Tr key={row.id} data-testid="request-row" data-path={row.path} data-status={row.status}>
-                <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm" ff="monospace" title={formatDateTime(row.at)}>
-                    {formatTimeOfDay(row.at)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace" fw={600}>
-                    {row.method}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
-                    {row.path}
-                  </Text>
-                  {row.source === 'playground' && (
-                    <Badge size="xs" variant="outline" ml={4}>
-                      playground
-                    </Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={6} wrap="nowrap">
-                    <Badge color={statusColor(row.status)} variant="light">
-                      {row.status}
-                    </Badge>
-                    {row.errorCode && (
-                      <Text size="xs" c="dimmed" ff="monospace">
-                        {row.errorCode}
-                      </Text>
-                    )}
-                  </Group>
-                </Table.Td>
-                <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                  <Text size="sm" ff="monospace">
-                    {formatLatency(row.latencyMs)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" c={row.keyId ? undefined : 'dimmed'}>
-                    {keyName(row.keyId) ?? 'none'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="xs" ff="monospace" c="dimmed">
-                    {row.id}
-                  </Text>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      <LoadOlderButton shown={requests.length} total={total} loading={loadingOlder} onLoad={() => void loadOlderRequests()} testId="requests-load-older" />
+      <DataTable
+        label="Request log"
+        testId="requests-table"
+        minWidth={900}
+        dense
+        columns={requestColumns(keyName)}
+        rows={rows}
+        rowKey={(row) => row.id}
+        rowAttributes={(row) => ({ 'data-testid': 'request-row', 'data-path': row.path, 'data-status': row.status })}
+        loading={!loaded}
+        empty="No requests match. Calls to the API appear here as they happen."
+        older={{ total, loading: loadingOlder, onLoad: () => void loadOlderRequests(), testId: 'requests-load-older' }}
+      />
     </Stack>
   )
 }

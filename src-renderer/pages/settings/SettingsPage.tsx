@@ -1,7 +1,10 @@
-import { Alert, Button, Center, Group, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea, Title } from '@mantine/core'
-import { useEffect, useState, type FormEvent } from 'react'
+import { Alert, Center, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea } from '@mantine/core'
+import { useState, type FormEvent } from 'react'
 import type { Settings } from '../../../src-shared/dto'
 import { isAdminError } from '../../api'
+import { FormActions } from '../../components/FormActions'
+import { PageHeader } from '../../components/PageHeader'
+import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin } from '../../store'
 
 const MIN_DAYS = 1
@@ -66,11 +69,7 @@ export function SettingsPage() {
   const [saving, setSaving] = useState(false)
   const [failure, setFailure] = useState<{ message: string; fields: Partial<Record<Field, string>> } | null>(null)
 
-  useEffect(() => {
-    if (!loaded) void loadSettings()
-    // Only on arrival: later changes (the CLI, another tab) arrive through the audit stream.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [])
+  useLoadOnArrival(loaded, loadSettings)
 
   if (!settings) {
     return (
@@ -122,12 +121,7 @@ export function SettingsPage() {
 
   return (
     <Stack maw={720}>
-      <div>
-        <Title order={2}>Settings</Title>
-        <Text size="sm" c="dimmed">
-          How this server keeps its request log and whom it answers. Changes apply from the next request.
-        </Text>
-      </div>
+      <PageHeader title="Settings" description="How this server keeps its request log and whom it answers. Changes apply from the next request." />
       <Paper withBorder p="md" radius="md" component="form" onSubmit={submit} aria-label="Settings" data-testid="settings-form">
         <Stack gap="md">
           <NumberInput
@@ -179,14 +173,16 @@ export function SettingsPage() {
               </Text>
             </Alert>
           )}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={discard} disabled={saving || (!changed && !failure)} data-testid="settings-discard">
-              Discard changes
-            </Button>
-            <Button type="submit" loading={saving} disabled={!changed || !!retentionError} data-testid="settings-save">
-              Save
-            </Button>
-          </Group>
+          <FormActions
+            label="Save"
+            busy={saving}
+            disabled={!changed || !!retentionError}
+            testId="settings-save"
+            onCancel={discard}
+            cancelLabel="Discard changes"
+            cancelDisabled={saving || (!changed && !failure)}
+            cancelTestId="settings-discard"
+          />
         </Stack>
       </Paper>
     </Stack>

@@ -1,9 +1,10 @@
-import { Badge, Button, Group, NumberInput, Paper, SegmentedControl, Stack, Table, Text, TextInput, Title, Tooltip, VisuallyHidden } from '@mantine/core'
+import { Badge, Button, Group, NumberInput, Paper, SegmentedControl, Stack, Text, TextInput, Title, Tooltip } from '@mantine/core'
 import { useState, type FormEvent } from 'react'
 import type { TierDto } from '../../../src-shared/dto'
 import { ConfirmModal } from '../../components/ConfirmModal'
-import { EmptyRow } from '../../components/EmptyRow'
+import { DataTable, type Column } from '../../components/DataTable'
 import { formatSeconds } from '../../components/format'
+import { PageHeader } from '../../components/PageHeader'
 import { useAdmin } from '../../store'
 
 const WINDOW_PRESETS = [
@@ -93,6 +94,62 @@ function AddTierForm() {
   )
 }
 
+function tierColumns(onDelete: (tier: TierDto) => void): Column<TierDto>[] {
+  return [
+    { key: 'name', header: 'Name', cellProps: { fw: 500 }, cell: (tier) => tier.name },
+    { key: 'id', header: 'ID', cellProps: { ff: 'monospace' }, cell: (tier) => tier.id },
+    { key: 'limit', header: 'Limit', cell: (tier) => `${tier.limit.toLocaleString()} requests` },
+    {
+      key: 'window',
+      header: 'Window',
+      cell: (tier) => (
+        <>
+          {formatSeconds(tier.windowSeconds)}{' '}
+          <Text span size="xs" c="dimmed" ff="monospace">
+            ({tier.window})
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'kind',
+      header: 'Kind',
+      cell: (tier) =>
+        tier.builtIn ? (
+          <Badge variant="light" color="gray">
+            built-in
+          </Badge>
+        ) : (
+          <Badge variant="light">custom</Badge>
+        ),
+    },
+    { key: 'keys', header: 'Keys using it', cell: (tier) => tier.keyCount },
+    {
+      key: 'actions',
+      header: 'Actions',
+      hideHeader: true,
+      cell: (tier) =>
+        !tier.builtIn && (
+          <Tooltip label={`Used by ${tier.keyCount} key(s): move them to another tier first`} disabled={tier.keyCount === 0} withArrow>
+            <span>
+              <Button
+                size="xs"
+                variant="light"
+                color="red"
+                disabled={tier.keyCount > 0}
+                onClick={() => onDelete(tier)}
+                aria-label={`Delete tier ${tier.name}`}
+                data-testid={`delete-tier-${tier.id}`}
+              >
+                Delete
+              </Button>
+            </span>
+          </Tooltip>
+        ),
+    },
+  ]
+}
+
 export function TiersPage() {
   const tiers = useAdmin((s) => s.tiers)
   const tiersLoaded = useAdmin((s) => s.tiersLoaded)
@@ -112,76 +169,18 @@ export function TiersPage() {
 
   return (
     <Stack>
-      <div>
-        <Title order={2}>Rate-limit tiers</Title>
-        <Text size="sm" c="dimmed">
-          Each key has one tier: never more than its limit of accepted requests in any rolling window.
-        </Text>
-      </div>
-      <Table.ScrollContainer minWidth={700}>
-        <Table striped highlightOnHover verticalSpacing="sm" aria-label="Rate-limit tiers" data-testid="tiers-table">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>ID</Table.Th>
-              <Table.Th>Limit</Table.Th>
-              <Table.Th>Window</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Keys using it</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {tiers.length === 0 && (
-              <EmptyRow colSpan={7} loading={!tiersLoaded}>
-                No tiers.
-              </EmptyRow>
-            )}
-            {tiers.map((tier) => (
-              <Table.Tr key={tier.id} data-testid={`tier-row-${tier.id}`}>
-                <Table.Td fw={500}>{tier.name}</Table.Td>
-                <Table.Td ff="monospace">{tier.id}</Table.Td>
-                <Table.Td>{tier.limit.toLocaleString()} requests</Table.Td>
-                <Table.Td>
-                  {formatSeconds(tier.windowSeconds)}{' '}
-                  <Text span size="xs" c="dimmed" ff="monospace">
-                    ({tier.window})
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  {tier.builtIn ? (
-                    <Badge variant="light" color="gray">built-in</Badge>
-                  ) : (
-                    <Badge variant="light">custom</Badge>
-                  )}
-                </Table.Td>
-                <Table.Td>{tier.keyCount}</Table.Td>
-                <Table.Td>
-                  {!tier.builtIn && (
-                    <Tooltip label={`Used by ${tier.keyCount} key(s): move them to another tier first`} disabled={tier.keyCount === 0} withArrow>
-                      <span>
-                        <Button
-                          size="xs"
-                          variant="light"
-                          color="red"
-                          disabled={tier.keyCount > 0}
-                          onClick={() => setDeleting(tier)}
-                          aria-label={`Delete tier ${tier.name}`}
-                          data-testid={`delete-tier-${tier.id}`}
-                        >
-                          Delete
-                        </Button>
-                      </span>
-                    </Tooltip>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <PageHeader title="Rate-limit tiers" description="Each key has one tier: never more than its limit of accepted requests in any rolling window." />
+      <DataTable
+        label="Rate-limit tiers"
+        testId="tiers-table"
+        minWidth={700}
+        columns={tierColumns(setDeleting)}
+        rows={tiers}
+        rowKey={(tier) => tier.id}
+        rowAttributes={(tier) => ({ 'data-testid': `tier-row-${tier.id}` })}
+        loading={!tiersLoaded}
+        empty="No tiers."
+      />
       <AddTierForm />
       <ConfirmModal
         opened={deleting !== null}
