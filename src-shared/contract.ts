@@ -26,6 +26,7 @@ export const contract = {
         tierId: id.optional(),
         expiresAt: expiresAt.optional(),
         spendingLimits: spendingLimits.optional(),
+        soulId: id.nullable().optional(),
       })
       .strict(),
     z.object({ key: KeyDto, secret: z.string() }),
@@ -39,6 +40,7 @@ export const contract = {
         tierId: id.optional(),
         expiresAt: expiresAt.optional(),
         spendingLimits: spendingLimits.optional(),
+        soulId: id.nullable().optional(),
       })
       .strict(),
     KeyDto,

@@ -28,6 +28,7 @@ export const KeyDto = z.object({
   lastUsedAt: isoTime.nullable(),
   revokedAt: isoTime.nullable(),
   rolledToId: z.string().nullable().describe('set on a key replaced by a roll; it works until expiresAt'),
+  soulId: z.string().nullable().describe('the soul the key acts as in the marketplace; null: the operator\'s own soul (soul_operator)'),
   spendingLimits: SpendingLimits,
 })
 export type KeyDto = z.infer<typeof KeyDto>

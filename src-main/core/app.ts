@@ -15,7 +15,14 @@ import { systemClock, toIso, type Clock } from './clock'
 import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, isLoopbackHost } from './config'
 import { Store } from './db/store'
 import { EventBus } from './events'
+import { ActivityService } from './activity/activity.service'
+import { DemoService } from './demo/demo.service'
 import { KeysService } from './keys/keys.service'
+import { ListingsService } from './listings/listings.service'
+import { MarketClock } from './marketplace/market-clock'
+import { PurchasesService } from './purchases/purchases.service'
+import { SoulsService } from './souls/souls.service'
+import { WalletService } from './wallet/wallet.service'
 import { ServerLogDestination } from './log-destination'
 import { RateLimitService } from './ratelimit/ratelimit.service'
 import { ServerLock } from './server-lock'
@@ -61,6 +68,14 @@ export interface Services {
   settings: SettingsService
   requestLog: RequestLog
   rateLimits: RateLimitService
+  /** Marketplace time: real time plus the operator's simulation offset. */
+  marketClock: MarketClock
+  souls: SoulsService
+  wallets: WalletService
+  listings: ListingsService
+  purchases: PurchasesService
+  activity: ActivityService
+  demo: DemoService
   close(): void
 }
 
@@ -81,6 +96,14 @@ export async function openServices(
     : undefined
   const requestLog = new RequestLog(store, keys, events, clock, { flushEveryMs: options.requestLogFlushMs, sink })
   const rateLimits = new RateLimitService(store, tiers, clock)
+  const marketClock = new MarketClock(store, clock, audit)
+  const souls = new SoulsService(store)
+  const wallets = new WalletService(store, audit, marketClock)
+  const listings = new ListingsService(store, audit, marketClock)
+  const purchases = new PurchasesService(store, listings, wallets, marketClock)
+  const activity = new ActivityService(store, listings, marketClock, clock)
+  const demo = new DemoService(store, audit)
+  demo.seedIfNew()
   return {
     store,
     clock,
@@ -91,6 +114,13 @@ export async function openServices(
     settings,
     requestLog,
     rateLimits,
+    marketClock,
+    souls,
+    wallets,
+    listings,
+    purchases,
+    activity,
+    demo,
     close() {
       requestLog.close()
       store.close()
@@ -173,13 +203,34 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
-  const api = await buildApiServer({ keys, rateLimits, requestLog, hostPolicy, clock, version, logger, https: options.tls, maxConnections: options.maxConnections })
+  const api = await buildApiServer({
+    keys,
+    market: services,
+    rateLimits,
+    requestLog,
+    hostPolicy,
+    clock,
+    version,
+    logger,
+    https: options.tls,
+    maxConnections: options.maxConnections,
+  })
   const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
   if (adminToken !== null) await registerHttpTransport(api, { dispatch, events, adminToken, rendererDir: options.rendererDir })
 
   const retention = setInterval(prune, 3_600_000)
   retention.unref()
   prune()
+  // Subscriptions renew on marketplace time, which the operator (or the CLI, from another process) can move:
+  // due renewals are charged within a second. Only a read when nothing is due.
+  const renewals = setInterval(() => {
+    try {
+      services.purchases.renewDue()
+    } catch (error) {
+      logError(error, 'subscriptions: renewing failed; retried in a second')
+    }
+  }, 1_000)
+  renewals.unref()
 
   let port = options.port ?? DEFAULT_PORT
   // Settings changed here or by another process (the CLI) apply from the next request on.
@@ -211,6 +262,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     },
     async close() {
       clearInterval(retention)
+      clearInterval(renewals)
       try {
         await api.close()
         const { dropped } = requestLog.health()

@@ -11,3 +11,25 @@ export class DomainError extends Error {
     this.name = 'DomainError'
   }
 }
+
+/** Codes a marketplace operation refuses with, as the seed's error table names them (SPEC §4). */
+export type MarketplaceErrorCode =
+  | 'INSUFFICIENT_BALANCE'
+  | 'SPENDING_LIMIT_EXCEEDED'
+  | 'LISTING_NOT_FOUND'
+  | 'ALREADY_PURCHASED'
+  | 'INSUFFICIENT_PERMISSIONS'
+  | 'NOT_FOUND'
+  | 'INVALID_REQUEST'
+
+/** A marketplace rule was broken; the API answers with the code, the message and the details as they are. */
+export class MarketplaceError extends Error {
+  constructor(
+    readonly code: MarketplaceErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message)
+    this.name = 'MarketplaceError'
+  }
+}

@@ -3,7 +3,7 @@ import { HostPolicy } from '../../src-main/core/api/host-policy'
 import { parseDuration } from '../../src-main/core/cli/duration'
 import { assertSafeBind, defaultDataDir, isLoopbackHost } from '../../src-main/core/config'
 import { formatWindow } from '../../src-main/core/tiers/tiers.service'
-import { fromCents, toCents } from '../../src-main/core/keys/keys.service'
+import { fromCents, priceToCents, toCents } from '../../src-main/core/money'
 
 describe('bind safety', () => {
   it('allows plain HTTP on loopback only', () => {
@@ -61,5 +61,9 @@ describe('small formats', () => {
   it('keeps money in integer cents and shows it with two places', () => {
     expect([toCents('25'), toCents('25.5'), toCents('25.05'), toCents('0.01')]).toEqual([2500, 2550, 2505, 1])
     expect([fromCents(2500), fromCents(2505), fromCents(1), fromCents(1050)]).toEqual(['25.00', '25.05', '0.01', '10.50'])
+    expect([fromCents(-2500), fromCents(-1)]).toEqual(['-25.00', '-0.01'])
+    expect([priceToCents(19.99), priceToCents('19.99'), priceToCents(0), priceToCents(12.5), priceToCents(0.001), priceToCents('1.234'), priceToCents(-1)]).toEqual([
+      1999, 1999, 0, 1250, null, null, null,
+    ])
   })
 })

@@ -3,7 +3,7 @@ import { contract, isMethodName } from '../../../src-shared/contract'
 import type { AdminErrorData, Result } from '../../../src-shared/errors'
 import type { Actor } from '../audit/audit.service'
 import { STORAGE_MESSAGES, storageProblem } from '../db/storage-errors'
-import { DomainError } from '../errors'
+import { DomainError, MarketplaceError } from '../errors'
 import type { createHandlers } from './handlers'
 
 export type Dispatch = (method: string, input: unknown, actor: Actor) => Promise<Result<unknown>>
@@ -32,6 +32,12 @@ export function createDispatch(
       return { ok: true, value: await handler(parsed.data, { actor }) }
     } catch (error) {
       if (error instanceof DomainError) return failure({ code: error.code, message: error.message, details: error.details })
+      if (error instanceof MarketplaceError)
+        return failure({
+          code: error.code === 'NOT_FOUND' || error.code === 'LISTING_NOT_FOUND' ? 'NOT_FOUND' : error.code === 'ALREADY_PURCHASED' ? 'CONFLICT' : 'INVALID_INPUT',
+          message: error.message,
+          details: { code: error.code, ...error.details },
+        })
       const storage = storageProblem(error)
       onInternalError(method, error)
       if (storage === 'full') return failure({ code: 'STORAGE_FULL', message: STORAGE_MESSAGES.full })

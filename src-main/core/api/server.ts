@@ -3,7 +3,12 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
 import { newRequestId } from '../ids'
+import type { ActivityService } from '../activity/activity.service'
 import type { KeysService } from '../keys/keys.service'
+import type { ListingsService } from '../listings/listings.service'
+import type { PurchasesService } from '../purchases/purchases.service'
+import type { SoulsService } from '../souls/souls.service'
+import type { WalletService } from '../wallet/wallet.service'
 import type { RateLimitService } from '../ratelimit/ratelimit.service'
 import type { RequestLog } from '../usage/request-log'
 import { answerClientError } from './client-errors'
@@ -16,7 +21,12 @@ import { errorHandler } from './plugins/errors'
 import { serializerCompiler } from './serializer'
 import { healthRoutes } from './routes/health'
 import { keyRoutes } from './routes/keys'
+import { activityRoutes } from './routes/activity'
+import { listingRoutes } from './routes/listings'
 import { meRoutes } from './routes/me'
+import { soulRoutes } from './routes/souls'
+import { thumbnailRoutes } from './routes/thumbnails'
+import { walletRoutes } from './routes/wallet'
 import './types'
 
 export const API_PREFIX = '/api/v1'
@@ -41,8 +51,18 @@ export const CONNECTION_LIMITS = {
   maxConnections: 1_000,
 }
 
+/** The marketplace's services, for its routes. */
+export interface MarketplaceDeps {
+  souls: SoulsService
+  wallets: WalletService
+  listings: ListingsService
+  purchases: PurchasesService
+  activity: ActivityService
+}
+
 export interface ApiDeps {
   keys: KeysService
+  market: MarketplaceDeps
   rateLimits: RateLimitService
   requestLog: RequestLog
   hostPolicy: HostPolicy
@@ -152,8 +172,14 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       })
       api.setNotFoundHandler(replyNotFound)
       await api.register(healthRoutes(deps.version))
-      await api.register(meRoutes(deps.keys))
+      await api.register(meRoutes(deps.keys, deps.market.souls))
       await api.register(keyRoutes(deps.keys))
+      const { souls, wallets, listings, purchases, activity } = deps.market
+      await api.register(listingRoutes(listings, purchases))
+      await api.register(soulRoutes(souls, listings))
+      await api.register(walletRoutes(wallets, purchases))
+      await api.register(activityRoutes(activity, purchases, wallets))
+      await api.register(thumbnailRoutes(listings))
       api.get(
         '/openapi.json',
         { config: { auth: false }, schema: { summary: 'This document (OpenAPI 3.1)', tags: ['meta'] } },

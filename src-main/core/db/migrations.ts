@@ -130,6 +130,138 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('api_keys_created_by').on('api_keys').column('created_by').execute()
     },
   },
+
+  // The Clawget marketplace: souls with wallets, listings (with a full-text index kept in step by triggers),
+  // purchases, licenses, subscriptions, the wallet ledger and the souls' activity. Money in integer cents.
+  '2026-12-04-002-marketplace': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('souls')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('operator', 'agent', 'creator')`))
+        .addColumn('bio', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('capabilities', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('balance_cents', 'integer', (c) => c.notNull().defaultTo(0).check(sql`balance_cents >= 0`))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute()
+      // The operator's own soul: what a key without a soul acts as.
+      await db
+        .insertInto('souls')
+        .values({ id: 'soul_operator', name: 'Operator', kind: 'operator', bio: 'The operator of this ClawHQ Local.', capabilities: '[]', balance_cents: 0, created_at: 0 })
+        .execute()
+      await db.schema.alterTable('api_keys').addColumn('soul_id', 'text', (c) => c.references('souls.id')).execute()
+
+      await db.schema
+        .createTable('listings')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seller_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('category', 'text', (c) => c.notNull())
+        .addColumn('price_cents', 'integer', (c) => c.notNull().check(sql`price_cents >= 0`))
+        .addColumn('currency', 'text', (c) => c.notNull().defaultTo('USDT'))
+        .addColumn('pricing', 'text', (c) => c.notNull().check(sql`pricing in ('one_time', 'subscription')`))
+        .addColumn('rating', 'real', (c) => c.notNull().defaultTo(0))
+        .addColumn('review_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('featured', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('thumbnail_url', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addColumn('deleted_at', 'integer')
+        .execute()
+      await db.schema.createIndex('listings_category').on('listings').columns(['category', 'created_at']).execute()
+      await db.schema.createIndex('listings_seller').on('listings').columns(['seller_id', 'created_at']).execute()
+      await db.schema.createIndex('listings_created').on('listings').column('created_at').execute()
+      // Full-text search over the listings' own columns (external content), kept in step by triggers.
+      await sql`create virtual table listings_fts using fts5(title, tags, category, description, content = 'listings', content_rowid = 'rowid', tokenize = 'unicode61 remove_diacritics 2')`.execute(db)
+      await sql`create trigger listings_fts_insert after insert on listings begin
+        insert into listings_fts (rowid, title, tags, category, description) values (new.rowid, new.title, new.tags, new.category, new.description); end`.execute(db)
+      await sql`create trigger listings_fts_delete after delete on listings begin
+        insert into listings_fts (listings_fts, rowid, title, tags, category, description) values ('delete', old.rowid, old.title, old.tags, old.category, old.description); end`.execute(db)
+      await sql`create trigger listings_fts_update after update of title, tags, category, description on listings begin
+        insert into listings_fts (listings_fts, rowid, title, tags, category, description) values ('delete', old.rowid, old.title, old.tags, old.category, old.description);
+        insert into listings_fts (rowid, title, tags, category, description) values (new.rowid, new.title, new.tags, new.category, new.description); end`.execute(db)
+
+      await db.schema
+        .createTable('subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('listing_id', 'text', (c) => c.notNull().references('listings.id'))
+        .addColumn('buyer_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('key_id', 'text')
+        .addColumn('license_key', 'text', (c) => c.notNull())
+        .addColumn('price_cents', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('active', 'cancelled', 'lapsed')`))
+        .addColumn('current_period_start', 'integer', (c) => c.notNull())
+        .addColumn('current_period_end', 'integer', (c) => c.notNull())
+        .addColumn('renewals', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('ended_at', 'integer')
+        .addColumn('end_reason', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('subscriptions_due').on('subscriptions').columns(['status', 'current_period_end']).execute()
+      await db.schema.createIndex('subscriptions_buyer').on('subscriptions').columns(['buyer_id', 'created_at']).execute()
+
+      await db.schema
+        .createTable('purchases')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('listing_id', 'text', (c) => c.notNull().references('listings.id'))
+        .addColumn('buyer_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('seller_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('key_id', 'text')
+        .addColumn('amount_cents', 'integer', (c) => c.notNull().check(sql`amount_cents >= 0`))
+        .addColumn('currency', 'text', (c) => c.notNull().defaultTo('USDT'))
+        .addColumn('license_key', 'text', (c) => c.notNull().unique())
+        .addColumn('subscription_id', 'text', (c) => c.references('subscriptions.id'))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('purchases_buyer').on('purchases').columns(['buyer_id', 'created_at']).execute()
+      await db.schema.createIndex('purchases_listing').on('purchases').columns(['listing_id', 'created_at']).execute()
+      await db.schema.createIndex('purchases_key').on('purchases').columns(['key_id', 'created_at']).execute()
+
+      await db.schema
+        .createTable('licenses')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('listing_id', 'text', (c) => c.notNull().references('listings.id'))
+        .addColumn('buyer_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('purchase_id', 'text', (c) => c.notNull())
+        .addColumn('subscription_id', 'text', (c) => c.references('subscriptions.id'))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('active', 'cancelled', 'expired')`))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'integer')
+        .execute()
+      await db.schema.createIndex('licenses_owner').on('licenses').columns(['buyer_id', 'listing_id', 'status']).execute()
+      await db.schema.createIndex('licenses_listing').on('licenses').columns(['listing_id', 'status']).execute()
+
+      await db.schema
+        .createTable('ledger')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('soul_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('deposit', 'purchase', 'sale', 'renewal', 'renewal_sale')`))
+        .addColumn('amount_cents', 'integer', (c) => c.notNull())
+        .addColumn('balance_after_cents', 'integer', (c) => c.notNull().check(sql`balance_after_cents >= 0`))
+        .addColumn('purchase_id', 'text')
+        .addColumn('listing_id', 'text')
+        .addColumn('subscription_id', 'text')
+        .addColumn('note', 'text')
+        .execute()
+      await db.schema.createIndex('ledger_soul').on('ledger').columns(['soul_id', 'id']).execute()
+      await db.schema.createIndex('ledger_listing').on('ledger').columns(['listing_id', 'at']).execute()
+
+      await db.schema
+        .createTable('activity')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('soul_id', 'text', (c) => c.notNull().references('souls.id'))
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('listing_id', 'text')
+        .execute()
+      await db.schema.createIndex('activity_soul').on('activity').columns(['soul_id', 'at', 'id']).execute()
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

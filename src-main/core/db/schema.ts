@@ -29,6 +29,105 @@ export interface ApiKeyTable {
   lineage_id: string
   /** The lineage of the key that created it through the API; null when the operator did (GUI, CLI, admin RPC). A roll keeps it. */
   created_by: string | null
+  /** The soul the key acts as in the marketplace; null: the operator's own soul. */
+  soul_id: string | null
+}
+
+export interface SoulTable {
+  id: string
+  name: string
+  kind: 'operator' | 'agent' | 'creator'
+  bio: string
+  /** JSON array of strings. */
+  capabilities: string
+  balance_cents: number
+  created_at: number
+}
+
+export interface ListingTable {
+  id: string
+  seller_id: string
+  title: string
+  description: string
+  category: string
+  price_cents: number
+  currency: string
+  pricing: 'one_time' | 'subscription'
+  rating: number
+  review_count: number
+  featured: number
+  /** JSON array of strings. */
+  tags: string
+  /** A seller's own image; null: the app draws one (`/api/v1/thumbnails/<id>.svg`). */
+  thumbnail_url: string | null
+  created_at: number
+  updated_at: number
+  /** Deleted listings stay for the purchases and licenses that name them, and are found by nothing else. */
+  deleted_at: number | null
+}
+
+export interface PurchaseTable {
+  id: string
+  listing_id: string
+  buyer_id: string
+  seller_id: string
+  /** The key that bought; null for the operator. */
+  key_id: string | null
+  amount_cents: number
+  currency: string
+  license_key: string
+  subscription_id: string | null
+  created_at: number
+}
+
+export interface LicenseTable {
+  key: string
+  listing_id: string
+  buyer_id: string
+  purchase_id: string
+  subscription_id: string | null
+  status: 'active' | 'cancelled' | 'expired'
+  created_at: number
+  expires_at: number | null
+}
+
+export interface SubscriptionTable {
+  id: string
+  listing_id: string
+  buyer_id: string
+  key_id: string | null
+  license_key: string
+  price_cents: number
+  status: 'active' | 'cancelled' | 'lapsed'
+  current_period_start: number
+  current_period_end: number
+  renewals: number
+  ended_at: number | null
+  end_reason: string | null
+  created_at: number
+}
+
+export interface LedgerTable {
+  id: Generated<number>
+  soul_id: string
+  at: number
+  kind: 'deposit' | 'purchase' | 'sale' | 'renewal' | 'renewal_sale'
+  /** Signed: money in is positive, money out negative. */
+  amount_cents: number
+  balance_after_cents: number
+  purchase_id: string | null
+  listing_id: string | null
+  subscription_id: string | null
+  note: string | null
+}
+
+export interface ActivityTable {
+  id: Generated<number>
+  soul_id: string
+  at: number
+  kind: string
+  summary: string
+  listing_id: string | null
 }
 
 export interface RequestLogTable {
@@ -77,6 +176,13 @@ export interface Database {
   usage_minute: UsageMinuteTable
   audit_log: AuditLogTable
   settings: SettingTable
+  souls: SoulTable
+  listings: ListingTable
+  purchases: PurchaseTable
+  licenses: LicenseTable
+  subscriptions: SubscriptionTable
+  ledger: LedgerTable
+  activity: ActivityTable
 }
 
 export type TierRow = Selectable<TierTable>
@@ -84,3 +190,10 @@ export type ApiKeyRow = Selectable<ApiKeyTable>
 export type NewApiKeyRow = Insertable<ApiKeyTable>
 export type RequestLogRowRecord = Selectable<RequestLogTable>
 export type AuditLogRow = Selectable<AuditLogTable>
+export type SoulRow = Selectable<SoulTable>
+export type ListingRow = Selectable<ListingTable>
+export type PurchaseRow = Selectable<PurchaseTable>
+export type LicenseRow = Selectable<LicenseTable>
+export type SubscriptionRow = Selectable<SubscriptionTable>
+export type LedgerRow = Selectable<LedgerTable>
+export type ActivityRow = Selectable<ActivityTable>

@@ -198,6 +198,15 @@ export class Store {
     return this.prepare(sql).all(...(parameters as Params)) as R[]
   }
 
+  /** For the few queries kysely cannot express (full-text search): SQL text with its parameters, statement cached. */
+  allSql<R>(sqlText: string, parameters: readonly unknown[]): R[] {
+    return this.prepare(sqlText).all(...(parameters as Params)) as R[]
+  }
+
+  firstSql<R>(sqlText: string, parameters: readonly unknown[]): R | undefined {
+    return this.prepare(sqlText).get(...(parameters as Params)) as R | undefined
+  }
+
   first<R>(query: Compilable<R>): R | undefined {
     const { sql, parameters } = query.compile()
     return this.prepare(sql).get(...(parameters as Params)) as R | undefined

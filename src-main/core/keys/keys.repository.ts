@@ -4,7 +4,7 @@ import type { ApiKeyRow, NewApiKeyRow } from '../db/schema'
 export type KeyChanges = Partial<
   Pick<
     ApiKeyRow,
-    'name' | 'scopes' | 'tier_id' | 'expires_at' | 'revoked_at' | 'rolled_to_id' | 'spend_per_purchase_cents' | 'spend_per_day_cents'
+    'name' | 'scopes' | 'tier_id' | 'expires_at' | 'revoked_at' | 'rolled_to_id' | 'spend_per_purchase_cents' | 'spend_per_day_cents' | 'soul_id'
   >
 >
 
@@ -15,6 +15,10 @@ export class KeysRepository {
     let query = this.store.db.selectFrom('api_keys').selectAll()
     if (!includeRevoked) query = query.where('revoked_at', 'is', null)
     return this.store.all(query.orderBy('created_at', 'desc').orderBy('id'))
+  }
+
+  soulExists(id: string): boolean {
+    return this.store.first(this.store.db.selectFrom('souls').select('id').where('id', '=', id)) !== undefined
   }
 
   find(id: string): ApiKeyRow | undefined {

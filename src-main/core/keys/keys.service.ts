@@ -5,6 +5,7 @@ import { toIsoOrNull, toIso, type Clock } from '../clock'
 import type { ApiKeyRow } from '../db/schema'
 import type { Store } from '../db/store'
 import { DomainError } from '../errors'
+import { fromCents, toCents } from '../money'
 import { newId } from '../ids'
 import { DEFAULT_TIER_ID, type RateLimitTier, type TiersService } from '../tiers/tiers.service'
 import { StoreCache } from '../db/store-cache'
@@ -23,6 +24,8 @@ export interface CreateKeyInput {
   tierId?: string
   expiresAt?: string | null
   spendingLimits?: SpendingLimitsInput
+  /** The soul the key acts as in the marketplace; null or absent: the operator's own soul. */
+  soulId?: string | null
 }
 
 export interface UpdateKeyInput extends Partial<CreateKeyInput> {
@@ -38,7 +41,12 @@ export interface AuthenticatedKey {
   scopes: ReadonlySet<Scope>
   tierId: string
   expiresAt: number | null
+  /** The soul it acts as in the marketplace (the operator's own soul when the key names none). */
+  soulId: string
 }
+
+/** The operator's own soul: what a key that names no soul acts as. */
+export const OPERATOR_SOUL_ID = 'soul_operator'
 
 export type AuthFailure = 'missing' | 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'expired'
 type AuthSuccess = { ok: true; key: AuthenticatedKey; row: ApiKeyRow }
@@ -49,11 +57,6 @@ const AUTH_FAILURES = Object.fromEntries(
   (['missing', 'malformed', 'checksum', 'unknown', 'revoked', 'expired'] as const).map((reason) => [reason, Object.freeze({ ok: false as const, reason })]),
 ) as Record<AuthFailure, { readonly ok: false; readonly reason: AuthFailure }>
 
-export const toCents = (money: string): number => {
-  const [whole, fraction = ''] = money.split('.')
-  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'))
-}
-export const fromCents = (cents: number): string => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`
 const centsOrNull = (money: string | null | undefined): number | null => (money == null ? null : toCents(money))
 const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : fromCents(cents))
 const uniqueScopes = (scopes: readonly Scope[]): Scope[] => [...new Set(scopes)]
@@ -69,6 +72,7 @@ interface NewKey {
   spendPerDayCents: number | null
   /** The creating key's lineage; null for the operator. */
   createdBy: string | null
+  soulId: string | null
 }
 
 export function keyStatus(row: ApiKeyRow, now: number): KeyDto['status'] {
@@ -116,6 +120,7 @@ export class KeysService {
         lastUsedAt: toIsoOrNull(row.last_used_at),
         revokedAt: toIsoOrNull(row.revoked_at),
         rolledToId: row.rolled_to_id,
+        soulId: row.soul_id,
         spendingLimits: Object.freeze({
           perPurchase: moneyOrNull(row.spend_per_purchase_cents),
           perDay: moneyOrNull(row.spend_per_day_cents),
@@ -166,9 +171,17 @@ export class KeysService {
         spendPerPurchaseCents: centsOrNull(input.spendingLimits?.perPurchase),
         spendPerDayCents: centsOrNull(input.spendingLimits?.perDay),
         createdBy: null,
+        soulId: this.requireSoul(input.soulId ?? null),
       },
       actor,
     )
+  }
+
+  /** A soul id a key may name (null: the operator's own soul); an unknown one is refused. */
+  private requireSoul(soulId: string | null): string | null {
+    if (soulId === null || soulId === OPERATOR_SOUL_ID) return null
+    if (!this.repo.soulExists(soulId)) throw new DomainError('NOT_FOUND', `No soul with id ${soulId}.`, { soulId })
+    return soulId
   }
 
   /**
@@ -223,8 +236,16 @@ export class KeysService {
           granted: toIsoOrNull(own.expires_at),
         })
 
+      // A key acts as its own soul, and so do the keys it makes.
+      if (input.soulId != null && input.soulId !== caller.soulId)
+        throw new KeyPermissionError(`This key cannot create a key acting as another soul than its own (${caller.soulId}).`, {
+          reason: 'soul_not_own',
+          requested: input.soulId,
+          granted: caller.soulId,
+        })
+
       return this.insertKey(
-        { name: input.name, scopes, tierId: tier.id, expiresAt, spendPerPurchaseCents, spendPerDayCents, createdBy: caller.lineageId },
+        { name: input.name, scopes, tierId: tier.id, expiresAt, spendPerPurchaseCents, spendPerDayCents, createdBy: caller.lineageId, soulId: own.soul_id },
         `api:${caller.id}`,
       )
     })
@@ -249,6 +270,7 @@ export class KeysService {
       spend_per_day_cents: fields.spendPerDayCents,
       lineage_id: id,
       created_by: fields.createdBy,
+      soul_id: fields.soulId,
     }
     const key = this.toDto(row)
     this.store.transaction(() => {
@@ -298,6 +320,7 @@ export class KeysService {
           spend_per_purchase_cents: centsOrNull(input.spendingLimits.perPurchase),
         }),
         ...(input.spendingLimits?.perDay !== undefined && { spend_per_day_cents: centsOrNull(input.spendingLimits.perDay) }),
+        ...(input.soulId !== undefined && { soul_id: this.requireSoul(input.soulId) }),
       }
       const before = this.toDto(current)
       this.repo.update(input.id, changes)
@@ -390,6 +413,7 @@ export class KeysService {
         scopes: new Set(JSON.parse(row.scopes) as Scope[]),
         tierId: row.tier_id,
         expiresAt: row.expires_at,
+        soulId: row.soul_id ?? OPERATOR_SOUL_ID,
       },
     }
   }

@@ -11,6 +11,7 @@ export type KeyPermissionReason =
   | 'spending_limit_exceeds_own'
   | 'expiry_exceeds_own'
   | 'not_your_key'
+  | 'soul_not_own'
 
 export type KeyPermissionDetails = { reason: KeyPermissionReason } & Record<string, unknown>
 

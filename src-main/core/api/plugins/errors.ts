@@ -1,17 +1,29 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STORAGE_MESSAGES, STORAGE_RETRY_AFTER_SECONDS, storageProblem } from '../../db/storage-errors'
-import { DomainError } from '../../errors'
+import { DomainError, MarketplaceError, type MarketplaceErrorCode } from '../../errors'
 import { KeyPermissionError } from '../../keys/ownership'
 import { ApiError, errorEnvelope } from '../envelope'
 
 const DOMAIN_STATUS = { NOT_FOUND: 404, CONFLICT: 409, INVALID_INPUT: 400 } as const
+
+/** The seed's marketplace errors, with the status REST conventions give them (README: Errors). */
+const MARKETPLACE_STATUS: Record<MarketplaceErrorCode, number> = {
+  INSUFFICIENT_BALANCE: 400,
+  SPENDING_LIMIT_EXCEEDED: 403,
+  LISTING_NOT_FOUND: 404,
+  ALREADY_PURCHASED: 409,
+  INSUFFICIENT_PERMISSIONS: 403,
+  NOT_FOUND: 404,
+  INVALID_REQUEST: 400,
+}
 
 /** Turns anything thrown on a route into the SPEC §4 error envelope. A 5xx never shows its cause. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   // A key acting beyond its own rights (KeysService's *AsKey rules), with the service's reason in details.
   if (error instanceof KeyPermissionError) return new ApiError(403, 'INSUFFICIENT_PERMISSIONS', error.message, error.details)
+  if (error instanceof MarketplaceError) return new ApiError(MARKETPLACE_STATUS[error.code], error.code, error.message, error.details)
   if (error instanceof DomainError)
     return new ApiError(DOMAIN_STATUS[error.code], error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_REQUEST', error.message, error.details)
   const storage = storageProblem(error)

@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { KeyDto } from '../../../../src-shared/dto'
 import { toIso } from '../../clock'
 import type { ApiKeyRow } from '../../db/schema'
-import type { KeysService } from '../../keys/keys.service'
+import { OPERATOR_SOUL_ID, type KeysService } from '../../keys/keys.service'
+import type { SoulsService } from '../../souls/souls.service'
 import type { RateLimitTier } from '../../tiers/tiers.service'
 import { authErrors, success } from '../envelope'
 import { compileSerializer } from '../serializer'
@@ -11,6 +12,7 @@ import { compileSerializer } from '../serializer'
 const MeKey = KeyDto.omit({ rolledToId: true })
 const MeDto = z.object({
   key: MeKey,
+  soul: z.object({ id: z.string(), name: z.string() }).describe('the soul the key acts as in the marketplace'),
   rateLimit: z.object({
     tier: z.string(),
     limit: z.number().int(),
@@ -26,8 +28,9 @@ const MeDto = z.object({
  * schema-driven serializer as every other response, so a request pays only for what changes: the
  * key's status, the remaining count and the reset time.
  */
-function createMeBody(keys: KeysService) {
+function createMeBody(keys: KeysService, souls: SoulsService) {
   const stringifyKey = compileSerializer(MeKey)
+  /** Per key row: its JSON and its soul's, joined (`"key":…,"soul":…`). */
   const keyParts = new WeakMap<ApiKeyRow, { status: string; json: string }>()
   const tierParts = new WeakMap<RateLimitTier, string>()
   return (row: ApiKeyRow, tier: RateLimitTier, remaining: number, resetAtMs: number): string => {
@@ -35,7 +38,8 @@ function createMeBody(keys: KeysService) {
     let key = keyParts.get(row)
     if (key === undefined || key.status !== status) {
       const { rolledToId: _rolled, ...shown } = keys.toDto(row)
-      key = { status, json: stringifyKey(shown) }
+      const soulId = row.soul_id ?? OPERATOR_SOUL_ID
+      key = { status, json: `${stringifyKey(shown)},"soul":${JSON.stringify({ id: soulId, name: souls.name(soulId) })}` }
       keyParts.set(row, key)
     }
     let tierJson = tierParts.get(tier)
@@ -48,9 +52,9 @@ function createMeBody(keys: KeysService) {
 }
 
 export const meRoutes =
-  (keys: KeysService): FastifyPluginAsyncZod =>
+  (keys: KeysService, souls: SoulsService): FastifyPluginAsyncZod =>
   async (app) => {
-    const meBody = createMeBody(keys)
+    const meBody = createMeBody(keys, souls)
     app.get(
       '/me',
       {
