@@ -1,5 +1,19 @@
 import { z } from 'zod'
 import { AuditEntry, KeyDto, Money, RequestLogRow, Scope, ServerStatus, Settings, TierDto } from './dto'
+import {
+  ActivityItem,
+  ClockState,
+  LedgerEntry,
+  Listing,
+  ListingSort,
+  ListingStats,
+  Pricing,
+  Purchase,
+  SoulWithWallet,
+  StatsPeriod,
+  Subscription,
+  Wallet,
+} from './marketplace'
 
 /**
  * The admin contract (SPEC §2): every operation the GUI, the CLI and the admin RPC can perform,
@@ -7,6 +21,9 @@ import { AuditEntry, KeyDto, Money, RequestLogRow, Scope, ServerStatus, Settings
  * and both validate input with these schemas before a handler runs.
  */
 const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
+const paging = { page: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(200).default(50) }
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), meta: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int() }) })
 const nothing = z.object({}).strict()
 
 const keyName = z.string().trim().min(1).max(100)
@@ -98,6 +115,52 @@ export const contract = {
   'server.status': method(nothing, ServerStatus),
   'settings.get': method(nothing, Settings),
   'settings.set': method(Settings.partial().strict(), Settings),
+
+  // The marketplace, as the operator sees it.
+  'souls.list': method(nothing, z.array(SoulWithWallet)),
+  'souls.activity': method(z.object({ id, ...paging }).strict(), pageOf(ActivityItem)),
+  'wallet.deposit': method(z.object({ soulId: id, amount: Money }).strict(), Wallet),
+  'wallet.ledger': method(z.object({ soulId: id, ...paging }).strict(), pageOf(LedgerEntry)),
+  'listings.list': method(
+    z
+      .object({
+        query: z.string().trim().max(200).optional().describe('full-text search; relevance-ranked'),
+        category: z.string().max(60).optional(),
+        featured: z.boolean().optional(),
+        sellerId: id.optional(),
+        sort: ListingSort.optional(),
+        ...paging,
+      })
+      .strict(),
+    pageOf(Listing),
+  ),
+  'listings.update': method(
+    z
+      .object({
+        id,
+        title: z.string().trim().min(1).max(200).optional(),
+        description: z.string().trim().min(1).max(5000).optional(),
+        category: z.string().trim().toLowerCase().min(1).max(60).optional(),
+        price: Money.optional(),
+        pricing: Pricing.optional(),
+        tags: z.array(z.string().trim().toLowerCase().min(1).max(40)).max(20).optional(),
+        featured: z.boolean().optional(),
+      })
+      .strict(),
+    Listing,
+  ),
+  'listings.delete': method(z.object({ id }).strict(), Listing),
+  'listings.stats': method(z.object({ id, period: StatsPeriod.default('30d') }).strict(), ListingStats),
+  'purchases.list': method(z.object({ soulId: id.optional(), ...paging }).strict(), pageOf(Purchase)),
+  'subscriptions.list': method(z.object({ soulId: id.optional(), ...paging }).strict(), pageOf(Subscription)),
+  'subscriptions.cancel': method(z.object({ id }).strict(), Subscription),
+  'demo.reset': method(nothing, z.object({ souls: z.number().int(), listings: z.number().int() })),
+  'clock.get': method(nothing, ClockState),
+  'clock.advance': method(
+    z.object({ seconds: z.number().int().min(1).max(10 * 366 * 86_400).describe('how far to move marketplace time forward') }).strict(),
+    ClockState,
+  ),
+  'clock.reset': method(nothing, ClockState),
 } as const
 
 export type Contract = typeof contract

@@ -199,7 +199,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 

@@ -200,9 +200,10 @@ describe('unauthenticated routes', () => {
     const { body } = await getJson(`${server.apiBaseUrl}/openapi.json`)
     expect(body.openapi).toBe('3.1.0')
     expect(body.servers).toEqual([{ url: server.origin }])
-    expect(Object.keys(body.paths).sort()).toEqual(
-      ['/api/v1/health', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/keys/{id}/roll', '/api/v1/me', '/api/v1/openapi.json'].sort(),
+    expect(Object.keys(body.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/health', '/api/v1/keys', '/api/v1/keys/{id}', '/api/v1/keys/{id}/roll', '/api/v1/me', '/api/v1/openapi.json']),
     )
+    expect(Object.keys(body.paths).every((path) => path.startsWith('/api/v1/'))).toBe(true)
     const create = body.paths['/api/v1/keys'].post
     expect(create.security).toEqual([{ bearerAuth: [] }])
     expect(create.requestBody.content['application/json'].schema.properties.scopes.items.enum).toContain('chat')

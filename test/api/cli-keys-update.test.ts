@@ -69,7 +69,7 @@ describe('clawhq-local keys update', () => {
     const { id } = await json(['keys', 'create', '--name', 'svc', '--data-dir', dataDir])
     const nothing = await runCli(['keys', 'update', id, '--data-dir', dataDir])
     expect(nothing.code).toBe(1)
-    expect(nothing.stderr.trim()).toBe('error: Nothing to update: pass --name, --tier, --scopes or --expires.')
+    expect(nothing.stderr.trim()).toBe('error: Nothing to update: pass --name, --tier, --scopes, --expires, --soul, --spend-per-purchase or --spend-per-day.')
 
     const unknown = await runCli(['keys', 'update', 'key_nope', '--name', 'x', '--data-dir', dataDir])
     expect(unknown.code).toBe(1)

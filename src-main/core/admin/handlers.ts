@@ -1,6 +1,14 @@
 import type { Contract, MethodOutput, MethodParsedInput } from '../../../src-shared/contract'
 import type { ServerStatus } from '../../../src-shared/dto'
+import type { ActivityService } from '../activity/activity.service'
 import type { AuditService, Actor } from '../audit/audit.service'
+import type { DemoService } from '../demo/demo.service'
+import type { ListingsService } from '../listings/listings.service'
+import type { MarketClock } from '../marketplace/market-clock'
+import { toCents } from '../money'
+import type { PurchasesService } from '../purchases/purchases.service'
+import type { SoulsService } from '../souls/souls.service'
+import type { WalletService } from '../wallet/wallet.service'
 import type { KeysService } from '../keys/keys.service'
 import type { SettingsService } from '../settings/settings.service'
 import type { TiersService } from '../tiers/tiers.service'
@@ -20,6 +28,17 @@ export type Handlers<C extends Contract> = {
 
 export interface HandlerDeps {
   keys: KeysService
+  market: {
+    souls: SoulsService
+    wallets: WalletService
+    listings: ListingsService
+    purchases: PurchasesService
+    activity: ActivityService
+    demo: DemoService
+    marketClock: MarketClock
+  }
+  /** Where the API answers (for thumbnail URLs); '' until the server listens. */
+  apiOrigin: () => string
   tiers: TiersService
   requestLog: RequestLog
   audit: AuditService
@@ -29,6 +48,8 @@ export interface HandlerDeps {
 
 export function createHandlers(deps: HandlerDeps) {
   const { keys, tiers, requestLog, audit, settings } = deps
+  const { souls, wallets, listings, purchases, activity, demo, marketClock } = deps.market
+  const operator = (actor: Actor) => ({ operator: true as const, actor })
   return {
     'keys.list': (input) => keys.list(input.includeRevoked),
     'keys.create': (input, { actor }) => keys.create(input, actor),
@@ -51,5 +72,28 @@ export function createHandlers(deps: HandlerDeps) {
     'server.status': () => deps.status(),
     'settings.get': () => settings.get(),
     'settings.set': (input, { actor }) => settings.set(input, actor),
+    'souls.list': () => souls.listWithWallets(),
+    'souls.activity': (input) => souls.activityOf(input.id, input.page, input.limit),
+    'wallet.deposit': (input, { actor }) => wallets.deposit(input.soulId, toCents(input.amount), actor),
+    'wallet.ledger': (input) => wallets.ledger(input.soulId, input.page, input.limit),
+    'listings.list': ({ query, sellerId, page, limit, category, featured, sort }) => {
+      const filters = { page, limit, ...(category && { category }), ...(featured !== undefined && { featured }), ...(sellerId && { sellerId }), ...(sort && { sort }) }
+      return query ? listings.search(query, filters, deps.apiOrigin()) : listings.list(filters, deps.apiOrigin())
+    },
+    'listings.update': ({ id, price, ...changes }, { actor }) =>
+      listings.update(id, { ...changes, ...(price !== undefined && { priceCents: toCents(price) }) }, operator(actor), deps.apiOrigin()),
+    'listings.delete': (input, { actor }) => listings.delete(input.id, operator(actor), deps.apiOrigin()),
+    'listings.stats': (input) => activity.listingStats(input.id, input.period, null),
+    'purchases.list': (input) => purchases.all(input.page, input.limit, input.soulId),
+    'subscriptions.list': (input) => purchases.subscriptions(input.page, input.limit, input.soulId),
+    'subscriptions.cancel': (input) => purchases.cancel(input.id, null),
+    'demo.reset': (_input, { actor }) => demo.reset(actor),
+    'clock.get': () => marketClock.state(),
+    'clock.advance': (input, { actor }) => {
+      const state = marketClock.advance(input.seconds, actor)
+      purchases.renewDue()
+      return state
+    },
+    'clock.reset': (_input, { actor }) => marketClock.reset(actor),
   } satisfies Handlers<Contract>
 }

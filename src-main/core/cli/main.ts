@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Command, Option } from 'commander'
+import { Command, InvalidArgumentError, Option } from 'commander'
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract'
 import { SCOPES, type Scope } from '../../../src-shared/scopes'
 import { createDispatch } from '../admin/dispatch'
@@ -10,6 +10,7 @@ import { createCore, openServices, version } from '../app'
 import { toIso } from '../clock'
 import { assertSafeBind, DATABASE_FILE, DEFAULT_HOST, DEFAULT_PORT, defaultDataDir, requestLogThread } from '../config'
 import { restoreBackup, type RestoreResult } from '../db/restore'
+import { fromCents, priceToCents } from '../money'
 import { parseDuration } from './duration'
 import { describeListenError, parsePort } from './listen-errors'
 import { selfSignedTls } from './tls'
@@ -28,6 +29,8 @@ async function admin<M extends MethodName>(options: GlobalOptions, method: M, in
     const dispatch = createDispatch(
       createHandlers({
         ...services,
+        market: services,
+        apiOrigin: () => '',
         status: () => {
           throw new Error('server.status needs a running server')
         },
@@ -79,6 +82,39 @@ const rendererDir = () => resolve(dirname(fileURLToPath(import.meta.url)), '../r
 /** The request-log writer's thread, built beside this file. */
 const requestLogWorker = () => resolve(dirname(fileURLToPath(import.meta.url)), 'request-log-worker.js')
 
+
+function formatSeconds(seconds: number): string {
+  if (seconds === 0) return '0s'
+  const days = Math.floor(seconds / 86_400)
+  const hours = Math.floor((seconds % 86_400) / 3600)
+  const minutes = Math.floor((seconds % 3600) / 60)
+  return [days && `${days}d`, hours && `${hours}h`, minutes && `${minutes}m`, !days && !hours && !minutes && `${seconds}s`].filter(Boolean).join(' ')
+}
+
+/** An amount of USDT as typed ("25", "12.50"), checked and kept as the contract's decimal string. */
+function parseMoney(text: string): string {
+  const cents = priceToCents(text.trim())
+  if (cents === null) throw new InvalidArgumentError('an amount of USDT with at most two decimals, e.g. 25 or 12.50')
+  return fromCents(cents)
+}
+const parseMoneyOrNone = (text: string): string | null => (text.trim() === 'none' ? null : parseMoney(text))
+
+interface KeyMarketOptions {
+  soul?: string
+  spendPerPurchase?: string | null
+  spendPerDay?: string | null
+}
+
+function keyMarketFields(o: KeyMarketOptions) {
+  const limits = {
+    ...(o.spendPerPurchase !== undefined && { perPurchase: o.spendPerPurchase }),
+    ...(o.spendPerDay !== undefined && { perDay: o.spendPerDay }),
+  }
+  return {
+    ...(o.soul !== undefined && { soulId: o.soul === 'operator' ? null : o.soul }),
+    ...(Object.keys(limits).length > 0 && { spendingLimits: limits }),
+  }
+}
 
 export function buildCli(): Command {
   const program = new Command('clawhq-local')
@@ -136,18 +172,22 @@ export function buildCli(): Command {
     .option('--tier <id>', 'rate-limit tier id (see "tiers list")', 'rpm-60')
     .option('--scopes <list>', `comma-separated scopes (${SCOPES.join(', ')})`)
     .option('--expires <duration>', 'expire after e.g. 30d, 12h (default: never)')
+    .option('--soul <id>', 'the soul the key acts as in the marketplace (see "souls list"; default: the operator\'s own)')
+    .option('--spend-per-purchase <usdt>', 'largest single purchase the key may make, e.g. 25', parseMoney)
+    .option('--spend-per-day <usdt>', 'most the key may spend per day, e.g. 100', parseMoney)
     .action(async (_args, command: Command) => {
-      const o = opts(command) as GlobalOptions & { name: string; tier: string; scopes?: string; expires?: string }
+      const o = opts(command) as GlobalOptions & KeyMarketOptions & { name: string; tier: string; scopes?: string; expires?: string }
       const created = await admin(o, 'keys.create', {
         name: o.name,
         tierId: o.tier,
         ...(o.scopes !== undefined && { scopes: parseScopes(o.scopes) }),
         ...(o.expires !== undefined && { expiresAt: parseExpiry(o.expires) }),
+        ...keyMarketFields(o),
       })
       const { key } = created
       print(
         o,
-        { id: key.id, name: key.name, key: created.secret, hint: key.hint, tier: key.tierId, scopes: key.scopes, expiresAt: key.expiresAt },
+        { id: key.id, name: key.name, key: created.secret, hint: key.hint, tier: key.tierId, scopes: key.scopes, expiresAt: key.expiresAt, soulId: key.soulId, spendingLimits: key.spendingLimits },
         `Created ${key.id} (${key.name}), tier ${key.tierId}, scopes ${key.scopes.join(',')}\n\n  ${created.secret}\n\nCopy it now: it is not stored and will not be shown again.`,
       )
     })
@@ -164,15 +204,20 @@ export function buildCli(): Command {
     .option('--tier <id>', 'rate-limit tier id (see "tiers list")')
     .option('--scopes <list>', `comma-separated scopes (${SCOPES.join(', ')}), replacing the current ones`)
     .option('--expires <duration>', 'expire after e.g. 30d, 12h from now, or "never"')
+    .option('--soul <id>', 'the soul the key acts as ("operator" for the operator\'s own)')
+    .option('--spend-per-purchase <usdt>', 'largest single purchase, e.g. 25, or "none"', parseMoneyOrNone)
+    .option('--spend-per-day <usdt>', 'most spent per day, e.g. 100, or "none"', parseMoneyOrNone)
     .action(async (id: string, _o, command: Command) => {
-      const o = opts(command) as GlobalOptions & { name?: string; tier?: string; scopes?: string; expires?: string }
+      const o = opts(command) as GlobalOptions & KeyMarketOptions & { name?: string; tier?: string; scopes?: string; expires?: string }
       const changes = {
         ...(o.name !== undefined && { name: o.name }),
         ...(o.tier !== undefined && { tierId: o.tier }),
         ...(o.scopes !== undefined && { scopes: parseScopes(o.scopes) }),
         ...(o.expires !== undefined && { expiresAt: parseExpiry(o.expires) }),
+        ...keyMarketFields(o),
       }
-      if (Object.keys(changes).length === 0) throw new CliError('Nothing to update: pass --name, --tier, --scopes or --expires.')
+      if (Object.keys(changes).length === 0)
+        throw new CliError('Nothing to update: pass --name, --tier, --scopes, --expires, --soul, --spend-per-purchase or --spend-per-day.')
       const key = await admin(o, 'keys.update', { id, ...changes })
       print(o, key, `Updated ${key.id} (${key.name}): tier ${key.tierId}, scopes ${key.scopes.join(',')}, expires ${key.expiresAt ?? 'never'}.`)
     })
@@ -239,6 +284,55 @@ export function buildCli(): Command {
       if (Object.keys(changes).length === 0) throw new CliError('Nothing to set: pass --retention-days, --cors-origins or --allowed-hosts.')
       const updated = await admin(o, 'settings.set', changes)
       print(o, updated, 'Settings saved.')
+    })
+
+  const souls = program.command('souls').description('the marketplace\'s souls (agents and creators) and their wallets')
+  globals(souls.command('list', { isDefault: true }))
+    .description('list souls with their balances')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const list = await admin(o, 'souls.list', {})
+      print(o, list, table(list.map((soul) => ({ id: soul.id, name: soul.name, kind: soul.kind, balance: soul.balance, listings: soul.listingCount }))))
+    })
+
+  const wallet = program.command('wallet').description('souls\' wallets in USDT')
+  globals(wallet.command('deposit <soul> <amount>'))
+    .description('fund a soul\'s wallet (there is no real money here); a running server sees it at once')
+    .action(async (soul: string, amount: string, _o, command: Command) => {
+      const o = opts(command)
+      const funded = await admin(o, 'wallet.deposit', { soulId: soul === 'operator' ? 'soul_operator' : soul, amount: parseMoney(amount) })
+      print(o, funded, `Deposited ${parseMoney(amount)} USDT: ${funded.soulId} now holds ${funded.balance} USDT.`)
+    })
+
+  const demo = program.command('demo').description('the demo marketplace')
+  globals(demo.command('reset'))
+    .description('put the demo marketplace back as it was: every purchase, subscription, ledger entry and edit goes')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const counts = await admin(o, 'demo.reset', {})
+      print(o, counts, `Reset the marketplace to the demo set: ${counts.souls} souls, ${counts.listings} listings.`)
+    })
+
+  const clock = program.command('clock').description('the marketplace\'s simulation clock (subscriptions renew on it)')
+  const showClock = (o: GlobalOptions, state: MethodOutput<'clock.get'>) =>
+    print(o, state, `Marketplace time ${state.now} (real time ${state.realNow}; ahead by ${formatSeconds(state.offsetSeconds)}).`)
+  globals(clock.command('show', { isDefault: true }))
+    .description('show marketplace time')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      showClock(o, await admin(o, 'clock.get', {}))
+    })
+  globals(clock.command('advance <duration>'))
+    .description('move marketplace time forward, e.g. 31d or 12h; renewals due by then are charged')
+    .action(async (duration: string, _o, command: Command) => {
+      const o = opts(command)
+      showClock(o, await admin(o, 'clock.advance', { seconds: parseDuration(duration) }))
+    })
+  globals(clock.command('reset'))
+    .description('back to real time')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      showClock(o, await admin(o, 'clock.reset', {}))
     })
 
   globals(program.command('audit'))

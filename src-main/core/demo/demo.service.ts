@@ -20,13 +20,15 @@ export class DemoService {
 
   /** Seeds the demo set once in a data directory's life (a later emptied marketplace stays empty). */
   seedIfNew(): boolean {
-    const seeded = this.store.first(this.store.db.selectFrom('settings').select('key').where('key', '=', SEEDED_SETTING))
-    if (seeded) return false
-    this.store.transaction(() => {
+    const seeded = () => this.store.first(this.store.db.selectFrom('settings').select('key').where('key', '=', SEEDED_SETTING)) !== undefined
+    if (seeded()) return false
+    // Asked again under the write lock: two processes opening a new data directory together seed it once.
+    return this.store.transaction(() => {
+      if (seeded()) return false
       this.insertDemo()
       this.markSeeded()
+      return true
     })
-    return true
   }
 
   reset(actor: Actor): { souls: number; listings: number } {

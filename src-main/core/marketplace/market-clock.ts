@@ -37,9 +37,9 @@ export class MarketClock implements Clock {
     return this.realClock.now() + this.offsetMs()
   }
 
-  state(): ClockState {
+  /** `offset`: the one just written (the cache only sees a write once its transaction has committed). */
+  state(offset = this.offsetMs()): ClockState {
     const real = this.realClock.now()
-    const offset = this.offsetMs()
     return { now: toIso(real + offset), realNow: toIso(real), offsetSeconds: Math.round(offset / 1000) }
   }
 
@@ -47,8 +47,9 @@ export class MarketClock implements Clock {
   advance(seconds: number, actor: Actor): ClockState {
     return this.store.transaction(() => {
       const before = this.state()
-      this.write(this.offsetMs() + seconds * 1000)
-      const after = this.state()
+      const offset = this.offsetMs() + seconds * 1000
+      this.write(offset)
+      const after = this.state(offset)
       this.audit.record({ actor, action: 'clock.advanced', targetType: 'clock', targetId: null, before, after: { ...after, advancedSeconds: seconds } })
       return after
     })
@@ -59,7 +60,7 @@ export class MarketClock implements Clock {
     return this.store.transaction(() => {
       const before = this.state()
       this.write(0)
-      const after = this.state()
+      const after = this.state(0)
       this.audit.record({ actor, action: 'clock.reset', targetType: 'clock', targetId: null, before, after })
       return after
     })
