@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomInt } from 'node:crypto'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
@@ -7,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KNOWN_MIGRATIONS } from '../../src-main/core/db/migrations'
 import { Store } from '../../src-main/core/db/store'
 import { tempDir } from '../helpers/core'
+import { Writer, type CrashRun } from '../helpers/crash-runner'
 import { assertBuilt, REPO_ROOT } from '../helpers/reliability'
 
 /**
@@ -20,85 +19,6 @@ const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20)
 const WRITER = join(REPO_ROOT, 'test', 'helpers', 'crash-writer.mjs')
 const KEY_ID = /^key_[0-9a-f]{24}$/
 
-interface CrashRun {
-  acknowledged: string[]
-  signal: NodeJS.Signals | null
-  code: number | null
-  stderr: string
-  delayMs: number
-}
-
-/**
- * A writer process, started ahead of time: it loads the bundle and prints "ready" while the previous run
- * is still being checked. `run()` lets it write, SIGKILLs it 50–400 ms after its first acknowledgement,
- * and resolves with the complete lines it printed after "ready".
- */
-class Writer {
-  private readonly child: ChildProcess
-  private stdout = ''
-  private stderr = ''
-  private readonly closed: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-
-  constructor(dataDir: string) {
-    this.child = spawn(process.execPath, [WRITER, dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] })
-    this.child.stdout!.setEncoding('utf8')
-    this.child.stdout!.on('data', (chunk: string) => (this.stdout += chunk))
-    this.child.stderr!.on('data', (chunk) => (this.stderr += chunk))
-    this.child.stdin!.on('error', () => undefined)
-    // 'close' comes after the process exited and its pipes were drained
-    this.closed = new Promise((resolve, reject) => {
-      this.child.on('error', reject)
-      this.child.on('close', (code, signal) => resolve({ code, signal }))
-    })
-  }
-
-  private until(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (condition()) return resolve()
-      const check = () => {
-        if (!condition()) return
-        cleanup()
-        resolve()
-      }
-      const timer = setTimeout(() => {
-        cleanup()
-        reject(new Error(`the writer never ${what}: ${this.stderr}`))
-      }, timeoutMs)
-      const cleanup = () => {
-        clearTimeout(timer)
-        this.child.stdout!.off('data', check)
-      }
-      this.child.stdout!.on('data', check)
-      void this.closed.then(() => {
-        cleanup()
-        if (condition()) resolve()
-        else reject(new Error(`the writer exited before it ${what}: ${this.stderr}`))
-      })
-    })
-  }
-
-  async run(): Promise<CrashRun> {
-    const delayMs = randomInt(50, 401)
-    await this.until(() => this.stdout.startsWith('ready\n'), 'got ready', 20_000)
-    this.child.stdin!.write('go\n')
-    try {
-      await this.until(() => this.stdout.slice('ready\n'.length).includes('\n'), 'acknowledged a write', 20_000)
-      await new Promise((resolve) => setTimeout(resolve, delayMs))
-    } finally {
-      this.child.kill('SIGKILL')
-    }
-    const { code, signal } = await this.closed
-    // only complete lines are acknowledgements; a line cut off by the kill is not
-    const lines = this.stdout.slice('ready\n'.length).split('\n')
-    lines.pop()
-    return { acknowledged: lines, signal, code, stderr: this.stderr, delayMs }
-  }
-
-  kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL')
-  }
-}
-
 describe(`SIGKILL during writes, ${ITERATIONS} times`, () => {
   let dataDir: string
   const acknowledged: string[] = []
@@ -109,13 +29,13 @@ describe(`SIGKILL during writes, ${ITERATIONS} times`, () => {
   beforeAll(async () => {
     assertBuilt()
     dataDir = tempDir('clawhq-crash-')
-    let next = new Writer(dataDir)
+    let next = new Writer(WRITER, dataDir)
     writers.push(next)
     for (let i = 0; i < ITERATIONS; i++) {
       const current = next
       const running = current.run()
       // the next writer loads while this one writes and is checked; it opens the database only on "go"
-      if (i + 1 < ITERATIONS) writers.push((next = new Writer(dataDir)))
+      if (i + 1 < ITERATIONS) writers.push((next = new Writer(WRITER, dataDir)))
       const run = await running
       runs.push(run)
       acknowledged.push(...run.acknowledged)
