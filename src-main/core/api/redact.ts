@@ -46,10 +46,28 @@ function keySpans(raw: string): Array<[number, number]> {
   return spans
 }
 
+const PERCENT_ESCAPE = /%([0-9A-Fa-f]{2})/g
+
+/** False only when no decoding level of the text contains "clw_": then it holds no key in any spelling. */
+function mayHoldKey(text: string): boolean {
+  let current = text
+  for (let level = 0; level < MAX_DECODE_LEVELS; level++) {
+    if (current.includes('clw_')) return true
+    if (!current.includes('%')) return false
+    const next = current.replace(PERCENT_ESCAPE, (escape, hex: string) => {
+      const code = Number.parseInt(hex, 16)
+      return code < 0x80 ? String.fromCharCode(code) : escape
+    })
+    if (next === current) return false
+    current = next
+  }
+  return current.includes('clw_')
+}
+
 /** The text with every key-shaped string, in any spelling, replaced by `clw_[redacted]`. */
 export function redactKeys(text: string): string {
-  // The fast path: a secret needs "clw_" in some spelling, so either the literal or a "%".
-  if (!text.includes('%') && !text.includes('clw_')) return text
+  // The fast path: a secret reads "clw_" once decoded, at some level; most texts never do.
+  if (!mayHoldKey(text)) return text
   const spans = keySpans(text).sort((a, b) => a[0] - b[0])
   if (spans.length === 0) return text
   let out = ''

@@ -9,7 +9,11 @@ export class StoreCache<V> {
   private readonly entries = new Map<string, V>()
   private stamp = ''
 
-  constructor(private readonly store: Store) {}
+  /** `maxEntries`: past it the cache starts over, so varied keys (query strings) cannot grow it without end. */
+  constructor(
+    private readonly store: Store,
+    private readonly maxEntries = 100_000,
+  ) {}
 
   get(key: string, load: (key: string) => V | undefined): V | undefined {
     const stamp = this.store.freshnessStamp()
@@ -20,7 +24,10 @@ export class StoreCache<V> {
     let value = this.entries.get(key)
     if (value === undefined) {
       value = load(key)
-      if (value !== undefined) this.entries.set(key, value)
+      if (value !== undefined) {
+        if (this.entries.size >= this.maxEntries) this.entries.clear()
+        this.entries.set(key, value)
+      }
     }
     return value
   }

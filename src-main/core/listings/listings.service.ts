@@ -62,7 +62,7 @@ export class ListingsService {
   ) {
     this.repo = new ListingsRepository(store)
     this.activity = new ActivityRepository(store)
-    this.pages = new StoreCache(store)
+    this.pages = new StoreCache(store, 500)
   }
 
   toDto(row: ListingWithSeller, origin: string): Listing {
@@ -86,9 +86,11 @@ export class ListingsService {
     }
   }
 
-  list(query: ListingQuery, origin: string): Page<Listing> {
-    const key = `list\u0000${origin}\u0000${JSON.stringify(query)}`
+  /** `cacheKey`: what identifies the query already (the request's URL), sparing the service from making one. */
+  list(query: ListingQuery | (() => ListingQuery), origin: string, cacheKey?: string): Page<Listing> {
+    const key = `list\u0000${origin}\u0000${cacheKey ?? JSON.stringify(query)}`
     return this.pages.get(key, () => {
+      if (typeof query === 'function') query = query()
       const sort = query.sort === undefined || query.sort === 'relevance' ? 'newest' : query.sort
       const { rows, total } = this.repo.page(query, sort, (query.page - 1) * query.limit, query.limit)
       return pageOf(
@@ -101,9 +103,10 @@ export class ListingsService {
   }
 
   /** Relevance-ranked: all the words first; when nothing has them all, anything with any of them. */
-  search(text: string, query: ListingQuery, origin: string): Page<Listing> {
-    const key = `search\u0000${origin}\u0000${text}\u0000${JSON.stringify(query)}`
+  search(text: string, query: ListingQuery | (() => ListingQuery), origin: string, cacheKey?: string): Page<Listing> {
+    const key = `search\u0000${origin}\u0000${cacheKey ?? `${text}\u0000${JSON.stringify(query)}`}`
     return this.pages.get(key, () => {
+      if (typeof query === 'function') query = query()
       const sort = query.sort ?? 'relevance'
       const offset = (query.page - 1) * query.limit
       const all = ftsQuery(text)

@@ -83,7 +83,7 @@ export class RequestLogWriter {
         this.rollUp(values, rows)
         return last
       },
-      { durable: false },
+      { durable: false, quiet: true },
     )
   }
 
@@ -137,7 +137,7 @@ export class RequestLogWriter {
         this.rollUpFromJson.run(json)
         return last
       },
-      { durable: false },
+      { durable: false, quiet: true },
     )
   }
 

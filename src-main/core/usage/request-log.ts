@@ -171,7 +171,7 @@ export class RequestLog {
     try {
       this.store.transaction(() => {
         for (const [keyId, at] of this.lastUsed) this.keys.touch(keyId, at)
-      }, { durable: false })
+      }, { durable: false, quiet: true })
       this.lastUsed.clear()
     } catch {
       // Kept for the next batch.

@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Listing, ListingSort, Pricing, Purchase } from '../../../../src-shared/marketplace'
@@ -6,7 +6,9 @@ import { MarketplaceError } from '../../errors'
 import type { ListingsService, NewListing } from '../../listings/listings.service'
 import { priceToCents } from '../../money'
 import type { PurchasesService } from '../../purchases/purchases.service'
+import type { Page } from '../../souls/souls.service'
 import { authErrors, success, successList } from '../envelope'
+import { compileSerializer } from '../serializer'
 
 /** The origin this request named (the front door has vouched for it): where the app's thumbnails are. */
 export const originOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`
@@ -81,6 +83,23 @@ export const toListingQuery = (query: ListingFilterQuery) => ({
 
 const ListingId = z.object({ id: z.string().min(1).max(64) })
 
+const ListingPage = successList(Listing)
+const stringifyListingPage = compileSerializer(ListingPage)
+const pageBodies = new WeakMap<Page<Listing>, string>()
+
+/**
+ * A page of listings as the response body. ListingsService hands out the same page object until the store
+ * changes, so its JSON is made once per page and change, by the schema's own serializer.
+ */
+export function sendListingPage(reply: FastifyReply, page: Page<Listing>): void {
+  let body = pageBodies.get(page)
+  if (body === undefined) {
+    body = stringifyListingPage({ success: true, ...page })
+    pageBodies.set(page, body)
+  }
+  reply.type('application/json; charset=utf-8').send(body as never)
+}
+
 const BulkOperation = z.discriminatedUnion('op', [
   z.object({ op: z.literal('create'), listing: CreateListing }).strict(),
   z.object({ op: z.literal('update'), id: z.string().min(1).max(64), changes: UpdateListing }).strict(),
@@ -100,10 +119,8 @@ export const listingRoutes =
         config: { scope: 'listings:read' },
         schema: { ...common, summary: 'Browse listings, with filters and paging', querystring: ListingFilterQuery, response: { 200: successList(Listing), ...authErrors } },
       },
-      (request, reply) => {
-        const page = listings.list(toListingQuery(request.query), originOf(request))
-        reply.send({ success: true as const, ...page })
-      },
+      // The URL names the query: the page is found by it, and the filters are read only when it is not cached.
+      (request, reply) => sendListingPage(reply, listings.list(() => toListingQuery(request.query), originOf(request), request.url)),
     )
 
     app.get(
@@ -117,10 +134,7 @@ export const listingRoutes =
           response: { 200: successList(Listing), ...authErrors },
         },
       },
-      (request, reply) => {
-        const page = listings.search(request.query.query, toListingQuery(request.query), originOf(request))
-        reply.send({ success: true as const, ...page })
-      },
+      (request, reply) => sendListingPage(reply, listings.search(request.query.query, () => toListingQuery(request.query), originOf(request), request.url)),
     )
 
     app.get(

@@ -4,7 +4,7 @@ import { ActivityItem, Listing, Soul } from '../../../../src-shared/marketplace'
 import type { ListingsService } from '../../listings/listings.service'
 import type { SoulsService } from '../../souls/souls.service'
 import { authErrors, success, successList } from '../envelope'
-import { ListingFilterQuery, originOf, toListingQuery } from './listings'
+import { ListingFilterQuery, originOf, sendListingPage, toListingQuery } from './listings'
 
 const Paging = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -63,7 +63,7 @@ export const soulRoutes =
       },
       (request, reply) => {
         souls.row(request.params.id)
-        reply.send({ success: true as const, ...listings.list({ ...toListingQuery(request.query), sellerId: request.params.id }, originOf(request)) })
+        sendListingPage(reply, listings.list({ ...toListingQuery(request.query), sellerId: request.params.id }, originOf(request)))
       },
     )
 
