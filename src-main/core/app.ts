@@ -20,6 +20,7 @@ import { DemoService } from './demo/demo.service'
 import { KeysService } from './keys/keys.service'
 import { ListingsService } from './listings/listings.service'
 import { MarketClock } from './marketplace/market-clock'
+import type { MarketplaceServices } from './marketplace/services'
 import { PurchasesService } from './purchases/purchases.service'
 import { SoulsService } from './souls/souls.service'
 import { WalletService } from './wallet/wallet.service'
@@ -58,7 +59,7 @@ export interface CoreOptions {
 }
 
 /** The services, opened on one data directory; what the CLI's one-shot commands use. */
-export interface Services {
+export interface Services extends MarketplaceServices {
   store: Store
   clock: Clock
   events: EventBus
@@ -68,14 +69,6 @@ export interface Services {
   settings: SettingsService
   requestLog: RequestLog
   rateLimits: RateLimitService
-  /** Marketplace time: real time plus the operator's simulation offset. */
-  marketClock: MarketClock
-  souls: SoulsService
-  wallets: WalletService
-  listings: ListingsService
-  purchases: PurchasesService
-  activity: ActivityService
-  demo: DemoService
   close(): void
 }
 

@@ -1,14 +1,8 @@
 import type { Contract, MethodOutput, MethodParsedInput } from '../../../src-shared/contract'
 import type { ServerStatus } from '../../../src-shared/dto'
-import type { ActivityService } from '../activity/activity.service'
 import type { AuditService, Actor } from '../audit/audit.service'
-import type { DemoService } from '../demo/demo.service'
-import type { ListingsService } from '../listings/listings.service'
-import type { MarketClock } from '../marketplace/market-clock'
+import type { MarketplaceServices } from '../marketplace/services'
 import { toCents } from '../money'
-import type { PurchasesService } from '../purchases/purchases.service'
-import type { SoulsService } from '../souls/souls.service'
-import type { WalletService } from '../wallet/wallet.service'
 import type { KeysService } from '../keys/keys.service'
 import type { SettingsService } from '../settings/settings.service'
 import type { TiersService } from '../tiers/tiers.service'
@@ -28,15 +22,7 @@ export type Handlers<C extends Contract> = {
 
 export interface HandlerDeps {
   keys: KeysService
-  market: {
-    souls: SoulsService
-    wallets: WalletService
-    listings: ListingsService
-    purchases: PurchasesService
-    activity: ActivityService
-    demo: DemoService
-    marketClock: MarketClock
-  }
+  market: MarketplaceServices
   /** Where the API answers (for thumbnail URLs); '' until the server listens. */
   apiOrigin: () => string
   tiers: TiersService

@@ -53,3 +53,15 @@ export const successList = <T extends z.ZodType>(item: T) =>
 
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const authErrors = { '4xx': ErrorEnvelopeSchema, '5xx': ErrorEnvelopeSchema } as const
+
+/** Paging of list routes: `page` from 1, `limit` 1–100 (larger values are clamped to 100, SPEC §4). */
+export const PagingQuery = z.object({
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .transform((limit) => Math.min(limit, 100))
+    .describe('1–100 (larger values are clamped to 100)'),
+})

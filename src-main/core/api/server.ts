@@ -3,12 +3,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod'
 import type { Clock } from '../clock'
 import { newRequestId } from '../ids'
-import type { ActivityService } from '../activity/activity.service'
 import type { KeysService } from '../keys/keys.service'
-import type { ListingsService } from '../listings/listings.service'
-import type { PurchasesService } from '../purchases/purchases.service'
-import type { SoulsService } from '../souls/souls.service'
-import type { WalletService } from '../wallet/wallet.service'
+import type { MarketplaceServices } from '../marketplace/services'
 import type { RateLimitService } from '../ratelimit/ratelimit.service'
 import type { RequestLog } from '../usage/request-log'
 import { answerClientError } from './client-errors'
@@ -51,18 +47,9 @@ export const CONNECTION_LIMITS = {
   maxConnections: 1_000,
 }
 
-/** The marketplace's services, for its routes. */
-export interface MarketplaceDeps {
-  souls: SoulsService
-  wallets: WalletService
-  listings: ListingsService
-  purchases: PurchasesService
-  activity: ActivityService
-}
-
 export interface ApiDeps {
   keys: KeysService
-  market: MarketplaceDeps
+  market: MarketplaceServices
   rateLimits: RateLimitService
   requestLog: RequestLog
   hostPolicy: HostPolicy

@@ -6,6 +6,7 @@
  * ids, dates, review counts and the activity stream come from a seeded PRNG keyed by each item's
  * handle or title, so adding or reordering a listing leaves every other id and date as it was.
  */
+import { mulberry32, rngFor } from './prng'
 
 export const DEMO_CATEGORIES = [
   'automation',
@@ -63,30 +64,6 @@ const MINUTE = 60_000
 const DAY = 86_400_000
 
 // --- Deterministic randomness -------------------------------------------------------------
-
-/** mulberry32: a small, fast 32-bit PRNG; the same seed gives the same sequence everywhere. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-/** FNV-1a over the UTF-16 code units of a string: a stable 32-bit seed per item. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return hash >>> 0
-}
-
-const rngFor = (key: string): (() => number) => mulberry32(fnv1a(key))
 
 /** 24 lowercase hex characters derived from a key: `soul_…` and `listing_…` ids that never change. */
 function hexId(key: string): string {

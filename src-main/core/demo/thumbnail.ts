@@ -3,6 +3,7 @@
  * category's colours, a geometric motif that varies with the listing id, and the title's initials.
  * Deterministic, with no scripts, links, external images or web fonts.
  */
+import { fnv1a, mulberry32 } from './prng'
 
 const WIDTH = 320
 const HEIGHT = 180
@@ -22,26 +23,6 @@ const CATEGORY_COLOURS: Record<string, readonly [string, string]> = {
   design: ['#a21caf', '#e879f9'],
   analytics: ['#3730a3', '#818cf8'],
   writing: ['#374151', '#9ca3af'],
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i)
-    hash = Math.imul(hash, 0x01000193)
-  }
-  return hash >>> 0
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const escapeXml = (text: string): string =>

@@ -4,8 +4,7 @@ import { LedgerEntry, ListingStats, Purchase, Revenue, StatsPeriod, Usage } from
 import type { ActivityService } from '../../activity/activity.service'
 import type { PurchasesService } from '../../purchases/purchases.service'
 import type { WalletService } from '../../wallet/wallet.service'
-import { authErrors, success, successList } from '../envelope'
-import { Paging } from './souls'
+import { authErrors, PagingQuery, success, successList } from '../envelope'
 
 const Period = z.object({ period: StatsPeriod.default('30d') })
 
@@ -18,7 +17,7 @@ export const activityRoutes =
 
     app.get(
       '/activity/purchases',
-      { config, schema: { ...common, summary: "The key's soul's purchases, newest first", querystring: Paging, response: { 200: successList(Purchase), ...authErrors } } },
+      { config, schema: { ...common, summary: "The key's soul's purchases, newest first", querystring: PagingQuery, response: { 200: successList(Purchase), ...authErrors } } },
       (request, reply) => {
         reply.send({ success: true as const, ...purchases.history(request.apiKey!.soulId, request.query.page, request.query.limit) })
       },
@@ -28,7 +27,7 @@ export const activityRoutes =
       '/activity/transactions',
       {
         config,
-        schema: { ...common, summary: "The key's soul's wallet ledger, newest first", querystring: Paging, response: { 200: successList(LedgerEntry), ...authErrors } },
+        schema: { ...common, summary: "The key's soul's wallet ledger, newest first", querystring: PagingQuery, response: { 200: successList(LedgerEntry), ...authErrors } },
       },
       (request, reply) => {
         reply.send({ success: true as const, ...wallets.ledger(request.apiKey!.soulId, request.query.page, request.query.limit) })

@@ -7,7 +7,7 @@ import type { ListingsService, NewListing } from '../../listings/listings.servic
 import { priceToCents } from '../../money'
 import type { PurchasesService } from '../../purchases/purchases.service'
 import type { Page } from '../../souls/souls.service'
-import { authErrors, success, successList } from '../envelope'
+import { authErrors, PagingQuery, success, successList } from '../envelope'
 import { compileSerializer } from '../serializer'
 
 /** The origin this request named (the front door has vouched for it): where the app's thumbnails are. */
@@ -58,14 +58,7 @@ export const ListingFilterQuery = z.object({
   minRating: z.coerce.number().min(0).max(5).optional(),
   seller: z.string().max(64).optional().describe('a soul id'),
   sort: ListingSort.optional().describe('newest (default for lists), relevance (default for search), price_asc, price_desc, rating, popular'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(20)
-    .transform((limit) => Math.min(limit, 100))
-    .describe('1–100 (larger values are clamped to 100)'),
+  ...PagingQuery.shape,
 })
 export type ListingFilterQuery = z.output<typeof ListingFilterQuery>
 

@@ -3,18 +3,9 @@ import { z } from 'zod'
 import { ActivityItem, Listing, Soul } from '../../../../src-shared/marketplace'
 import type { ListingsService } from '../../listings/listings.service'
 import type { SoulsService } from '../../souls/souls.service'
-import { authErrors, success, successList } from '../envelope'
+import { authErrors, PagingQuery, success, successList } from '../envelope'
 import { ListingFilterQuery, originOf, sendListingPage, toListingQuery } from './listings'
 
-const Paging = z.object({
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(20)
-    .transform((limit) => Math.min(limit, 100)),
-})
 const SoulId = z.object({ id: z.string().min(1).max(64) })
 
 /** Seed 000 "Souls": the directory, profiles and capabilities, a soul's listings and its activity stream. */
@@ -31,7 +22,7 @@ export const soulRoutes =
           tags: common.tags,
           security: common.security,
           summary: 'The soul directory: agents and creators',
-          querystring: Paging.extend({ kind: z.enum(['operator', 'agent', 'creator']).optional() }),
+          querystring: PagingQuery.extend({ kind: z.enum(['operator', 'agent', 'creator']).optional() }),
           response: { 200: successList(Soul), ...authErrors },
         },
       },
@@ -76,7 +67,7 @@ export const soulRoutes =
           security: common.security,
           summary: "What a soul did, newest first",
           params: SoulId,
-          querystring: Paging,
+          querystring: PagingQuery,
           response: { 200: successList(ActivityItem), ...authErrors },
         },
       },
@@ -86,4 +77,3 @@ export const soulRoutes =
     )
   }
 
-export { Paging }

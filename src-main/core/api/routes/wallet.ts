@@ -3,8 +3,7 @@ import { z } from 'zod'
 import { License, Subscription, Wallet } from '../../../../src-shared/marketplace'
 import type { PurchasesService } from '../../purchases/purchases.service'
 import type { WalletService } from '../../wallet/wallet.service'
-import { authErrors, success, successList } from '../envelope'
-import { Paging } from './souls'
+import { authErrors, PagingQuery, success, successList } from '../envelope'
 
 /** The key's soul's wallet and subscriptions (scope `purchases`), and license validation (any key). */
 export const walletRoutes =
@@ -43,7 +42,7 @@ export const walletRoutes =
       '/subscriptions',
       {
         config: { scope: 'purchases' },
-        schema: { tags: ['subscriptions'], security, summary: "The key's soul's subscriptions", querystring: Paging, response: { 200: successList(Subscription), ...authErrors } },
+        schema: { tags: ['subscriptions'], security, summary: "The key's soul's subscriptions", querystring: PagingQuery, response: { 200: successList(Subscription), ...authErrors } },
       },
       (request, reply) => {
         reply.send({ success: true as const, ...purchases.subscriptions(request.query.page, request.query.limit, request.apiKey!.soulId) })
