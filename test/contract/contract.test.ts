@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -7,6 +8,7 @@ import {
   METHOD_NAMES,
   type MethodInput,
   type MethodName,
+  type MethodOutput,
 } from '../../src-shared/contract'
 import type { AdminErrorCode, Result } from '../../src-shared/errors'
 import {
@@ -15,6 +17,8 @@ import {
   type IpcInvokeEventLike,
   type IpcMainLike,
 } from '../../src-main/core/admin/transports/ipc'
+import { demoListings, demoSouls, SEARCH_QUALITY_CASES } from '../../src-main/core/demo/demo-data'
+import { fromCents } from '../../src-main/core/money'
 import { createKey, openEventStream, startServer, type TestServer } from '../helpers/core'
 
 /**
@@ -110,7 +114,7 @@ afterAll(async () => {
 const services = () => server.core.services
 const future = () => new Date(Date.now() + 30 * 86_400_000).toISOString()
 
-/** What nothing-changed means: every admin-visible row. */
+/** What nothing-changed means: every admin-visible row, the marketplace's too (the clock's offset is a setting). */
 function snapshot() {
   const db = services().store.sqlite
   return {
@@ -118,8 +122,62 @@ function snapshot() {
     tiers: db.prepare('select * from tiers order by id').all(),
     settings: db.prepare('select * from settings order by key').all(),
     audit: db.prepare('select count(*) from audit_log').pluck().get(),
+    souls: db.prepare('select * from souls order by id').all(),
+    listings: db.prepare('select * from listings order by id').all(),
+    subscriptions: db.prepare('select * from subscriptions order by id').all(),
+    ledger: db.prepare('select count(*) from ledger').pluck().get(),
+    purchases: db.prepare('select count(*) from purchases').pluck().get(),
+    activity: db.prepare('select count(*) from activity').pluck().get(),
   }
 }
+
+// The demo marketplace (src-main/core/demo/demo-data.ts); demo.reset brings it back with the same ids.
+const BUDGET_BEE = 'soul_0582a384a93ba1a3d804b24b' // holds 10.50 USDT
+const OPERATOR_SOUL = 'soul_operator' // holds 500.00 USDT after seeding or a reset
+const PAPER_CRAWLER = 'listing_125fa408090f6203fa094da7' // 25.00, one-time
+const soulNamed = (name: string) => demoSouls.find((soul) => soul.name === name)!.id
+const SCOUTBOT = soulNamed('ScoutBot')
+const QUILL = soulNamed('Quill')
+const unfilteredSearch = SEARCH_QUALITY_CASES.find((c) => c.query === 'web scraping' && c.filters === undefined)!
+
+/** A soul made for one case, with `balanceCents` deposited: demo.reset removes it again. */
+function freshSoul(name: string, balanceCents = 0): string {
+  const id = `soul_${randomBytes(12).toString('hex')}`
+  const { store, wallets } = services()
+  store.run(store.db.insertInto('souls').values({ id, name, kind: 'agent', bio: '', capabilities: '[]', balance_cents: 0, created_at: Date.now() }))
+  if (balanceCents > 0) wallets.deposit(id, balanceCents, 'cli')
+  return id
+}
+
+/** A listing made for one case (by Quill unless told), with a title no demo listing shares. */
+function freshListing(options: { title?: string; priceCents?: number; pricing?: 'one_time' | 'subscription'; sellerId?: string } = {}) {
+  return services().listings.create(
+    options.sellerId ?? QUILL,
+    {
+      title: options.title ?? `Contract fixture ${randomBytes(4).toString('hex')}`,
+      description: 'Made by the contract test.',
+      category: 'writing',
+      priceCents: options.priceCents ?? 300,
+      pricing: options.pricing ?? 'one_time',
+      tags: ['fixture'],
+    },
+    'cli',
+    server.origin,
+  )
+}
+
+/** A fresh buyer (with `balanceCents`) who has just subscribed to a fresh subscription listing. */
+function freshSubscription(priceCents: number, balanceCents: number) {
+  const buyer = freshSoul('subscriber', balanceCents)
+  const listing = freshListing({ priceCents, pricing: 'subscription' })
+  const purchase = services().purchases.purchase(listing.id, { soulId: buyer, key: null })
+  return { buyer, listing, purchase, subscriptionId: purchase.subscriptionId! }
+}
+
+const subscription = (id: string) => services().purchases.subscriptions(1, 200).data.find((s) => s.id === id)!
+
+/** What a case saw before its call, for checks of what the call changed. */
+const before = { beeCents: 0, offsetSeconds: 0, subscriptionId: '' }
 
 /**
  * One valid call per method: the input (made against fresh rows, so cases are independent) and a check
@@ -222,6 +280,188 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(services().settings.get().requestLogRetentionDays).toBe(input.requestLogRetentionDays)
     },
   },
+  'souls.list': {
+    input: () => ({}),
+    check: (output: MethodOutput<'souls.list'>) => {
+      const ids = output.map((soul) => soul.id)
+      expect(ids).toEqual(expect.arrayContaining([OPERATOR_SOUL, ...demoSouls.map((soul) => soul.id)]))
+      expect(new Set(ids).size).toBe(ids.length)
+      for (const soul of output) expect(soul.balance, soul.name).toBe(fromCents(services().wallets.balanceCents(soul.id)))
+      expect(output.find((soul) => soul.id === SCOUTBOT)!.listingCount).toBe(demoListings.filter((l) => l.sellerId === SCOUTBOT).length)
+    },
+  },
+  'souls.activity': {
+    input: () => {
+      const soul = freshSoul('active soul', 1_00)
+      services().wallets.deposit(soul, 2_50, 'cli')
+      return { id: soul, limit: 1 }
+    },
+    check: (output: MethodOutput<'souls.activity'>, input) => {
+      expect(output.meta).toEqual({ page: 1, limit: 1, total: 2 })
+      expect(output.data).toEqual([expect.objectContaining({ soulId: input.id, kind: 'wallet.deposit', summary: expect.stringContaining('2.50 USDT') })])
+    },
+  },
+  'wallet.deposit': {
+    input: () => {
+      before.beeCents = services().wallets.balanceCents(BUDGET_BEE)
+      return { soulId: BUDGET_BEE, amount: '12.34' }
+    },
+    check: (output: MethodOutput<'wallet.deposit'>) => {
+      expect(output).toEqual({ soulId: BUDGET_BEE, balance: fromCents(before.beeCents + 12_34), currency: 'USDT' })
+      expect(services().wallets.balanceCents(BUDGET_BEE)).toBe(before.beeCents + 12_34)
+      expect(services().wallets.ledger(BUDGET_BEE, 1, 1).data[0]).toMatchObject({ kind: 'deposit', amount: '12.34', balanceAfter: output.balance })
+      expect(services().wallets.ledgerSumCents(BUDGET_BEE)).toBe(before.beeCents + 12_34)
+    },
+  },
+  'wallet.ledger': {
+    input: () => {
+      const soul = freshSoul('ledgered soul', 5_00)
+      services().wallets.deposit(soul, 2_50, 'cli')
+      return { soulId: soul, limit: 1 }
+    },
+    check: (output: MethodOutput<'wallet.ledger'>, input) => {
+      expect(output.meta).toEqual({ page: 1, limit: 1, total: 2 })
+      expect(output.data).toEqual([expect.objectContaining({ soulId: input.soulId, kind: 'deposit', amount: '2.50', balanceAfter: '7.50' })])
+    },
+  },
+  'listings.list': {
+    // Over HTTP a full-text query with a filter; over IPC a seller's listings by price.
+    input: (t) => (t === 'http' ? { query: unfilteredSearch.query, category: 'automation', limit: 10 } : { sellerId: SCOUTBOT, sort: 'price_asc' }),
+    check: (output: MethodOutput<'listings.list'>, input) => {
+      expect(output.data.length).toBeGreaterThan(1)
+      if (input.query) {
+        expect(output.data[0].id).toBe(unfilteredSearch.expectedFirst)
+        expect(output.meta.limit).toBe(10)
+        for (const listing of output.data) expect(listing.category, listing.title).toBe('automation')
+      } else {
+        expect(output.meta.total).toBe(demoListings.filter((l) => l.sellerId === SCOUTBOT).length)
+        for (const listing of output.data) expect(listing.sellerId).toBe(SCOUTBOT)
+        const prices = output.data.map((listing) => Number(listing.price))
+        expect(prices).toEqual([...prices].sort((a, b) => a - b))
+      }
+    },
+  },
+  'listings.update': {
+    input: (t) =>
+      t === 'http'
+        ? { id: freshListing().id, price: '19.99', title: '  Renamed over http  ', tags: [' Tidy ', 'WORDS'], featured: true }
+        : { id: freshListing().id, price: '0', pricing: 'subscription', category: ' Research ', description: 'New words.' },
+    check: (output: MethodOutput<'listings.update'>, input) => {
+      const stored = services().listings.get(input.id, server.origin)
+      expect(output).toEqual(stored)
+      if (input.title) expect(output).toMatchObject({ price: '19.99', title: 'Renamed over http', tags: ['tidy', 'words'], featured: true, category: 'writing' })
+      else expect(output).toMatchObject({ price: '0.00', pricing: 'subscription', category: 'research', description: 'New words.', featured: false })
+      expect(Date.parse(output.updatedAt)).toBeGreaterThanOrEqual(Date.parse(output.createdAt))
+    },
+  },
+  'listings.delete': {
+    input: () => ({ id: freshListing({ title: `Vanishing fixture ${randomBytes(4).toString('hex')}` }).id }),
+    check: (output: MethodOutput<'listings.delete'>, input) => {
+      expect(output.id).toBe(input.id)
+      expect(() => services().listings.get(input.id, server.origin)).toThrow(/does not exist/)
+      const found = services().listings.search(output.title, { page: 1, limit: 100 }, server.origin).data
+      expect(found.map((listing) => listing.id)).not.toContain(input.id)
+    },
+  },
+  'listings.stats': {
+    input: () => {
+      const listing = freshListing({ priceCents: 3_00 })
+      for (const balance of [10_00, 20_00]) services().purchases.purchase(listing.id, { soulId: freshSoul('buyer', balance), key: null })
+      return { id: listing.id, period: '7d' }
+    },
+    check: (output: MethodOutput<'listings.stats'>, input) =>
+      expect(output).toEqual({ listingId: input.id, period: '7d', revenue: '6.00', purchases: 2, activeLicenses: 2, averageRating: 0 }),
+  },
+  'purchases.list': {
+    input: () => {
+      const buyer = freshSoul('buyer', 10_00)
+      for (const priceCents of [1_00, 2_00]) services().purchases.purchase(freshListing({ priceCents }).id, { soulId: buyer, key: null })
+      return { soulId: buyer, limit: 5 }
+    },
+    check: (output: MethodOutput<'purchases.list'>, input) => {
+      expect(output.meta).toEqual({ page: 1, limit: 5, total: 2 })
+      expect(output.data.map((p) => p.amount).sort()).toEqual(['1.00', '2.00'])
+      for (const purchase of output.data) expect(purchase).toMatchObject({ buyerId: input.soulId, sellerId: QUILL, subscriptionId: null })
+      expect(services().wallets.balanceCents(input.soulId!)).toBe(7_00)
+    },
+  },
+  'subscriptions.list': {
+    input: () => {
+      const { buyer, subscriptionId } = freshSubscription(4_00, 10_00)
+      before.subscriptionId = subscriptionId
+      return { soulId: buyer }
+    },
+    check: (output: MethodOutput<'subscriptions.list'>, input) => {
+      expect(output.meta.total).toBe(1)
+      const [only] = output.data
+      expect(only).toMatchObject({ id: before.subscriptionId, buyerId: input.soulId, price: '4.00', status: 'active', renewals: 0, endedAt: null })
+      const days = (Date.parse(only.currentPeriodEnd) - Date.parse(only.currentPeriodStart)) / 86_400_000
+      expect(days).toBeGreaterThanOrEqual(28)
+      expect(days).toBeLessThanOrEqual(31)
+    },
+  },
+  'subscriptions.cancel': {
+    input: () => ({ id: freshSubscription(4_00, 10_00).subscriptionId }),
+    check: (output: MethodOutput<'subscriptions.cancel'>, input) => {
+      expect(output).toMatchObject({ id: input.id, status: 'cancelled', endReason: 'cancelled', renewals: 0 })
+      expect(output.endedAt).not.toBeNull()
+      // paid time stays usable
+      expect(services().purchases.license(output.licenseKey)).toMatchObject({ status: 'cancelled', valid: true })
+      expect(subscription(input.id).status).toBe('cancelled')
+    },
+  },
+  'demo.reset': {
+    input: () => {
+      const { wallets, listings } = services()
+      wallets.deposit(BUDGET_BEE, 100_00, 'cli')
+      listings.update(PAPER_CRAWLER, { priceCents: 1_00, title: 'Cheap crawler' }, { operator: true, actor: 'cli' }, server.origin)
+      freshSubscription(1_00, 5_00)
+      return {}
+    },
+    check: (output: MethodOutput<'demo.reset'>) => {
+      expect(output).toEqual({ souls: 34, listings: 150 })
+      const { wallets, listings, souls, purchases } = services()
+      expect(wallets.get(BUDGET_BEE).balance).toBe('10.50')
+      expect(wallets.get(OPERATOR_SOUL).balance).toBe('500.00')
+      expect(listings.get(PAPER_CRAWLER, server.origin)).toMatchObject({ price: '25.00', title: 'Academic Paper Crawler' })
+      expect(souls.listWithWallets()).toHaveLength(35)
+      expect(purchases.subscriptions(1, 1).meta.total).toBe(0)
+      expect(purchases.all(1, 1).meta.total).toBe(0)
+    },
+  },
+  'clock.get': {
+    input: () => ({}),
+    check: (output: MethodOutput<'clock.get'>) => {
+      expect(output.offsetSeconds).toBe(Math.round(services().marketClock.offsetMs() / 1000))
+      expect(Math.abs(Date.parse(output.now) - Date.parse(output.realNow) - output.offsetSeconds * 1000)).toBeLessThan(1000)
+      expect(Math.abs(Date.parse(output.realNow) - Date.now())).toBeLessThan(5_000)
+    },
+  },
+  'clock.advance': {
+    input: () => {
+      before.offsetSeconds = services().marketClock.state().offsetSeconds
+      before.subscriptionId = freshSubscription(4_00, 10_00).subscriptionId
+      return { seconds: 31 * 86_400 }
+    },
+    check: (output: MethodOutput<'clock.advance'>, input) => {
+      expect(output.offsetSeconds).toBe(before.offsetSeconds + input.seconds)
+      expect(services().marketClock.state().offsetSeconds).toBe(output.offsetSeconds)
+      expect(Math.abs(Date.parse(output.now) - Date.parse(output.realNow) - output.offsetSeconds * 1000)).toBeLessThan(1000)
+      // a renewal due by the new marketplace time is charged before the call answers
+      expect(subscription(before.subscriptionId)).toMatchObject({ status: 'active', renewals: 1 })
+    },
+  },
+  'clock.reset': {
+    input: () => {
+      services().marketClock.advance(3600, 'cli')
+      return {}
+    },
+    check: (output: MethodOutput<'clock.reset'>) => {
+      expect(output.offsetSeconds).toBe(0)
+      expect(services().marketClock.offsetMs()).toBe(0)
+      expect(Math.abs(Date.parse(output.now) - Date.parse(output.realNow))).toBeLessThan(1000)
+    },
+  },
 }
 
 /** Inputs each method must refuse: wrong types, out of range, and unknown keys (every schema is strict). */
@@ -241,8 +481,20 @@ const invalid: { [M in MethodName]: unknown[] } = {
     { name: 'x', spendingLimits: { perDay: 25 } },
     { name: 'x', spendingLimits: { perDay: '1.234' } },
     { name: 'x', unexpected: 1 },
+    { name: 'x', soulId: 42 },
+    { name: 'x', soulId: '' },
+    { name: 'x', spendingLimits: { perPurchase: '-5' } },
   ],
-  'keys.update': [{}, { id: 42 }, { id: 'key_x', name: '' }, { id: 'key_x', scopes: 'chat' }, { id: 'key_x', secret: 'clw_x' }],
+  'keys.update': [
+    {},
+    { id: 42 },
+    { id: 'key_x', name: '' },
+    { id: 'key_x', scopes: 'chat' },
+    { id: 'key_x', secret: 'clw_x' },
+    { id: 'key_x', soulId: 42 },
+    { id: 'key_x', spendingLimits: { perDay: 100 } },
+    { id: 'key_x', spendingLimits: { perPurchase: '1.234' } },
+  ],
   'keys.revoke': [{}, { id: '' }, { id: 'x'.repeat(65) }, { id: 'key_x', force: true }],
   'keys.roll': [{ id: 'key_x', graceSeconds: -1 }, { id: 'key_x', graceSeconds: 1.5 }, { id: 'key_x', graceSeconds: 8 * 86400 }, { id: 'key_x', graceSeconds: '60' }],
   'tiers.list': [{ all: true }],
@@ -267,6 +519,76 @@ const invalid: { [M in MethodName]: unknown[] } = {
     { allowedHosts: [''] },
     { adminToken: 'x' },
   ],
+  'souls.list': [{ kind: 'agent' }],
+  'souls.activity': [{}, { id: '' }, { id: 42 }, { id: BUDGET_BEE, page: 0 }, { id: BUDGET_BEE, limit: 201 }, { id: BUDGET_BEE, limit: 1.5 }, { id: BUDGET_BEE, kind: 'purchase' }],
+  'wallet.deposit': [
+    {},
+    { soulId: BUDGET_BEE },
+    { amount: '5.00' },
+    { soulId: '', amount: '5.00' },
+    { soulId: 'x'.repeat(65), amount: '5.00' },
+    { soulId: BUDGET_BEE, amount: 5 },
+    { soulId: BUDGET_BEE, amount: '12.345' },
+    { soulId: BUDGET_BEE, amount: '-1' },
+    { soulId: BUDGET_BEE, amount: '-1.00' },
+    { soulId: BUDGET_BEE, amount: 'abc' },
+    { soulId: BUDGET_BEE, amount: '' },
+    { soulId: BUDGET_BEE, amount: '1e3' },
+    { soulId: BUDGET_BEE, amount: ' 5' },
+    { soulId: BUDGET_BEE, amount: '5.' },
+    { soulId: BUDGET_BEE, amount: '1234567890' },
+    { soulId: BUDGET_BEE, amount: '0' }, // refused by the wallet: a deposit must be more than 0.00
+    { soulId: BUDGET_BEE, amount: '0.00' },
+    { soulId: BUDGET_BEE, amount: '5.00', note: 'gift' },
+  ],
+  'wallet.ledger': [{}, { soulId: 42 }, { soulId: BUDGET_BEE, page: -1 }, { soulId: BUDGET_BEE, limit: 0 }, { soulId: BUDGET_BEE, kind: 'deposit' }],
+  'listings.list': [
+    { query: 'x'.repeat(201) },
+    { query: 42 },
+    { category: 'x'.repeat(61) },
+    { featured: 'yes' },
+    { sort: 'cheapest' },
+    { sellerId: '' },
+    { page: 0 },
+    { limit: 201 },
+    { maxPrice: 50 },
+  ],
+  'listings.update': [
+    {},
+    { title: 'No id' },
+    { id: PAPER_CRAWLER, price: '12.345' },
+    { id: PAPER_CRAWLER, price: 12 },
+    { id: PAPER_CRAWLER, price: '-1' },
+    { id: PAPER_CRAWLER, price: '1234567890' },
+    { id: PAPER_CRAWLER, title: '' },
+    { id: PAPER_CRAWLER, title: '   ' },
+    { id: PAPER_CRAWLER, title: 'x'.repeat(201) },
+    { id: PAPER_CRAWLER, pricing: 'monthly' },
+    { id: PAPER_CRAWLER, tags: 'crawler' },
+    { id: PAPER_CRAWLER, tags: [''] },
+    { id: PAPER_CRAWLER, tags: Array.from({ length: 21 }, (_, i) => `tag${i}`) },
+    { id: PAPER_CRAWLER, featured: 'true' },
+    { id: PAPER_CRAWLER, sellerId: SCOUTBOT },
+    { id: PAPER_CRAWLER, rating: 5 },
+  ],
+  'listings.delete': [{}, { id: '' }, { id: 42 }, { id: PAPER_CRAWLER, force: true }],
+  'listings.stats': [{}, { id: PAPER_CRAWLER, period: '1y' }, { id: PAPER_CRAWLER, period: 30 }, { id: PAPER_CRAWLER, since: '2026-01-01' }],
+  'purchases.list': [{ soulId: '' }, { soulId: 42 }, { page: 0 }, { limit: 500 }, { listingId: PAPER_CRAWLER }],
+  'subscriptions.list': [{ soulId: '' }, { page: 1.5 }, { status: 'active' }],
+  'subscriptions.cancel': [{}, { id: '' }, { id: 42 }, { id: 'sub_x', refund: true }],
+  'demo.reset': [{ seed: 1 }, { confirm: true }],
+  'clock.get': [{ timezone: 'UTC' }],
+  'clock.advance': [
+    {},
+    { seconds: 0 },
+    { seconds: -60 },
+    { seconds: 1.5 },
+    { seconds: '60' },
+    { seconds: 10 * 366 * 86_400 + 1 },
+    { seconds: 60, unit: 'minutes' },
+    { days: 31 },
+  ],
+  'clock.reset': [{ to: 0 }],
 }
 
 const exercised = new Map<MethodName, Set<string>>()
@@ -321,6 +643,72 @@ describe.each(['http', 'ipc'] as const)('over %s', (name) => {
     expect(result).toMatchObject({ ok: false, error: { code: 'CONFLICT' } })
     if (status !== null) expect(status).toBe(409)
     expect(snapshot()).toEqual(before)
+  })
+
+  it('answers marketplace calls naming an unknown soul, listing or subscription with NOT_FOUND and changes nothing', async () => {
+    const deleted = freshListing()
+    services().listings.delete(deleted.id, { operator: true, actor: 'cli' }, server.origin)
+    const nobody = 'soul_000000000000000000000000'
+    const calls: Array<[MethodName, unknown]> = [
+      ['wallet.deposit', { soulId: nobody, amount: '5.00' }],
+      ['souls.activity', { id: nobody }],
+      ['keys.create', { name: 'acting as nobody', soulId: nobody }],
+      ['keys.update', { id: createKey(server, { name: 'soulless' }).key.id, soulId: nobody }],
+      ['listings.update', { id: 'listing_000000000000000000000000', price: '1.00' }],
+      ['listings.update', { id: deleted.id, title: 'Back from the dead' }],
+      ['listings.delete', { id: deleted.id }],
+      ['listings.stats', { id: 'listing_000000000000000000000000' }],
+      ['subscriptions.cancel', { id: 'sub_000000000000000000000000' }],
+    ]
+    const before = snapshot()
+    for (const [method, input] of calls) {
+      const { status, result } = await transport().call(method, input)
+      expect(result, `${method} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+      if (status !== null) expect(status, `${method} ${JSON.stringify(input)}`).toBe(404)
+    }
+    expect(snapshot()).toEqual(before)
+  })
+
+  it('sets the soul a key acts as and its spending limits on keys.create and keys.update; the operator\'s soul means none', async () => {
+    const created = await transport().call('keys.create', {
+      name: `bee's key over ${name}`,
+      soulId: BUDGET_BEE,
+      spendingLimits: { perPurchase: '25.00', perDay: '100' },
+    })
+    expect(created.result).toMatchObject({ ok: true, value: { key: { soulId: BUDGET_BEE, spendingLimits: { perPurchase: '25.00', perDay: '100.00' } } } })
+    const id = (created.result as { ok: true; value: MethodOutput<'keys.create'> }).value.key.id
+    const updated = await transport().call('keys.update', { id, soulId: OPERATOR_SOUL, spendingLimits: { perPurchase: null } })
+    expect(updated.result).toMatchObject({ ok: true, value: { soulId: null, spendingLimits: { perPurchase: null, perDay: '100.00' } } })
+    expect(services().keys.get(id)).toMatchObject({ soulId: null, spendingLimits: { perPurchase: null, perDay: '100.00' } })
+  })
+
+  // BUG (wallet.deposit): the contract's Money allows 9 integer digits, and so does the Wallet it answers with,
+  // but a deposit is accepted whatever balance it leads to: {soulId: Budget Bee, amount: '999999999.99'} answers
+  // ok with balance "1000000010.49", which the contract's own output schema refuses (souls.list then hands out
+  // the same balance). Expected: INVALID_INPUT and nothing changed. Turn into `it` once fixed.
+  it.todo('refuses a deposit that would take a balance past the largest Money (999999999.99) with INVALID_INPUT', async () => {
+    const before = snapshot()
+    const { status, result } = await transport().call('wallet.deposit', { soulId: BUDGET_BEE, amount: '999999999.99' })
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+    if (status !== null) expect(status).toBe(400)
+    expect(snapshot()).toEqual(before)
+  })
+
+  // BUG (keys.create / keys.update): `spendingLimits` is the one nested object of the contract that is not strict,
+  // so a misspelt limit ({name: 'x', spendingLimits: {perMonth: '5.00'}} or {perday: …}) is dropped without a word
+  // and the key is created without the limit the operator asked for. Expected: INVALID_INPUT, as for every other
+  // unknown field. Turn into `it` once fixed.
+  it.todo('refuses an unknown field inside spendingLimits with INVALID_INPUT', async () => {
+    const before = snapshot()
+    for (const [method, input] of [
+      ['keys.create', { name: 'limited', spendingLimits: { perMonth: '5.00' } }],
+      ['keys.update', { id: createKey(server).key.id, spendingLimits: { perday: '5.00' } }],
+    ] as const) {
+      const { status, result } = await transport().call(method, input)
+      expect(result, `${method} ${JSON.stringify(input)}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } })
+      if (status !== null) expect(status).toBe(400)
+    }
+    expect(snapshot().keys).toEqual(before.keys)
   })
 })
 
