@@ -29,7 +29,7 @@ const nothing = z.object({}).strict()
 const keyName = z.string().trim().min(1).max(100)
 const id = z.string().min(1).max(64)
 const expiresAt = z.iso.datetime({ offset: true }).nullable()
-const spendingLimits = z.object({ perPurchase: Money.nullable(), perDay: Money.nullable() }).partial()
+const spendingLimits = z.object({ perPurchase: Money.nullable(), perDay: Money.nullable() }).partial().strict()
 /** The grace periods the GUI offers; any number of seconds up to a week is accepted. */
 export const GRACE_PRESETS = [0, 60, 15 * 60, 60 * 60, 6 * 60 * 60, 24 * 60 * 60] as const
 

@@ -106,12 +106,7 @@ describe('clawhq-local keys with a soul and spending limits', () => {
     expect(updated).toMatchObject({ id, soulId: null, spendingLimits: { perPurchase: '30.00', perDay: '100.00' } })
   })
 
-  // BUG (CLI keys update --spend-per-purchase none / --spend-per-day none): the option's parser (parseMoneyOrNone in
-  // src-main/core/cli/main.ts) returns null for "none", and commander 14 replaces a null from a parser with ''
-  // (handleOptionValue: `if (val == null) … val = ''`), so the contract receives spendingLimits.perPurchase: '' and
-  // the command fails with `error: Invalid input for keys.update: ✖ a decimal amount such as "25.00"` and exit 1.
-  // Expected: the limit cleared (null). Turn into `it` once fixed.
-  it.todo('keys update --soul operator --spend-per-purchase none --spend-per-day none clears the soul and the limits', async () => {
+  it('keys update --soul operator --spend-per-purchase none --spend-per-day none clears the soul and the limits', async () => {
     const dataDir = tempDir()
     const { id } = await cliJson(['keys', 'create', '--name', 'bee', '--soul', BUDGET_BEE, '--spend-per-purchase', '25', '--spend-per-day', '100', '--data-dir', dataDir])
     const cleared = await cliJson(['keys', 'update', id, '--soul', 'operator', '--spend-per-purchase', 'none', '--spend-per-day', 'none', '--data-dir', dataDir])

@@ -97,18 +97,21 @@ function parseMoney(text: string): string {
   if (cents === null) throw new InvalidArgumentError('an amount of USDT with at most two decimals, e.g. 25 or 12.50')
   return fromCents(cents)
 }
-const parseMoneyOrNone = (text: string): string | null => (text.trim() === 'none' ? null : parseMoney(text))
+/** An amount, or "none" (no limit); commander turns a null from a parser into '', so "none" stays a word until keyMarketFields. */
+const parseMoneyOrNone = (text: string): string => (text.trim() === 'none' ? 'none' : parseMoney(text))
+const limitOrNone = (value: string | undefined) => (value === 'none' ? null : value)
 
 interface KeyMarketOptions {
   soul?: string
-  spendPerPurchase?: string | null
-  spendPerDay?: string | null
+  /** An amount, or 'none' to clear the limit (keys update). */
+  spendPerPurchase?: string
+  spendPerDay?: string
 }
 
 function keyMarketFields(o: KeyMarketOptions) {
   const limits = {
-    ...(o.spendPerPurchase !== undefined && { perPurchase: o.spendPerPurchase }),
-    ...(o.spendPerDay !== undefined && { perDay: o.spendPerDay }),
+    ...(o.spendPerPurchase !== undefined && { perPurchase: limitOrNone(o.spendPerPurchase) }),
+    ...(o.spendPerDay !== undefined && { perDay: limitOrNone(o.spendPerDay) }),
   }
   return {
     ...(o.soul !== undefined && { soulId: o.soul === 'operator' ? null : o.soul }),

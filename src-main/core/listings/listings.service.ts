@@ -43,6 +43,14 @@ export interface BulkResult {
   listing: Listing
 }
 
+/** The dearest listing: 1,000,000 USDT. */
+export const MAX_PRICE_CENTS = 1_000_000_00
+
+function requirePrice(cents: number | undefined): void {
+  if (cents !== undefined && (!Number.isInteger(cents) || cents < 0 || cents > MAX_PRICE_CENTS))
+    throw new MarketplaceError('INVALID_REQUEST', `A price is from 0.00 to ${fromCents(MAX_PRICE_CENTS)} USDT.`, { price: cents === undefined ? null : fromCents(cents) })
+}
+
 export const THUMBNAIL_PATH = '/api/v1/thumbnails'
 
 /**
@@ -149,6 +157,7 @@ export class ListingsService {
   }
 
   create(sellerId: string, input: NewListing, actor: Actor, origin: string): Listing {
+    requirePrice(input.priceCents)
     return this.store.transaction(() => {
       const now = this.marketClock.now()
       const row: ListingRow = {
@@ -178,6 +187,7 @@ export class ListingsService {
   }
 
   update(id: string, changes: ListingChanges & { featured?: boolean }, editor: ListingEditor, origin: string): Listing {
+    requirePrice(changes.priceCents)
     return this.store.transaction(() => {
       const current = this.row(id)
       this.requireEditor(current, editor)

@@ -10,6 +10,9 @@ import { pageOf, type Page } from '../souls/souls.service'
 
 export type LedgerKind = LedgerTable['kind']
 
+/** The largest balance a wallet holds: the largest amount Money can spell (999999999.99 USDT). */
+export const MAX_BALANCE_CENTS = 999_999_999_99
+
 export interface Movement {
   soulId: string
   kind: LedgerKind
@@ -89,6 +92,11 @@ export class WalletService {
     if (!Number.isInteger(amountCents) || amountCents <= 0) throw new MarketplaceError('INVALID_REQUEST', 'A deposit must be more than 0.00 USDT.')
     return this.store.transaction(() => {
       const before = this.get(soulId)
+      if (this.balanceCents(soulId) + amountCents > MAX_BALANCE_CENTS)
+        throw new MarketplaceError('INVALID_REQUEST', `A wallet holds at most ${fromCents(MAX_BALANCE_CENTS)} USDT; this deposit would take it past that.`, {
+          balance: before.balance,
+          deposit: fromCents(amountCents),
+        })
       const at = this.marketClock.now()
       this.move({ soulId, kind: 'deposit', amountCents, at, note: `deposit by ${actor}` })
       this.activity.record(soulId, at, 'wallet.deposit', `Received a deposit of ${fromCents(amountCents)} USDT`)
@@ -100,6 +108,7 @@ export class WalletService {
 
   /** The soul's ledger, newest first. */
   ledger(soulId: string, page: number, limit: number): Page<LedgerEntry> {
+    this.balanceCents(soulId) // an unknown soul is NOT_FOUND, not an empty ledger
     const base = this.store.db.selectFrom('ledger').where('soul_id', '=', soulId)
     const total = this.store.first(base.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0
     const rows = this.store.all(base.selectAll().orderBy('id', 'desc').limit(limit).offset((page - 1) * limit))

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Listing, ListingSort, Pricing, Purchase } from '../../../../src-shared/marketplace'
 import { MarketplaceError } from '../../errors'
-import type { ListingsService, NewListing } from '../../listings/listings.service'
+import { MAX_PRICE_CENTS, type ListingsService, type NewListing } from '../../listings/listings.service'
 import { priceToCents } from '../../money'
 import type { PurchasesService } from '../../purchases/purchases.service'
 import type { Page } from '../../souls/souls.service'
@@ -13,7 +13,7 @@ import { compileSerializer } from '../serializer'
 /** The origin this request named (the front door has vouched for it): where the app's thumbnails are. */
 export const originOf = (request: FastifyRequest): string => `${request.protocol}://${request.host}`
 
-const MAX_PRICE_USDT = 1_000_000
+const MAX_PRICE_USDT = MAX_PRICE_CENTS / 100
 
 /** A price as a number of USDT (25, 12.5) or a decimal string ("25.00"), in cents. */
 const Price = z
