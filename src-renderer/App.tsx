@@ -7,6 +7,7 @@ import { NoAccessScreen } from './components/NoAccessScreen'
 import { showNotice } from './components/notify'
 import { AuditPage } from './pages/audit/AuditPage'
 import { KeysPage } from './pages/keys/KeysPage'
+import { MarketplacePage } from './pages/marketplace/MarketplacePage'
 import { RequestsPage } from './pages/requests/RequestsPage'
 import { SettingsPage } from './pages/settings/SettingsPage'
 import { TiersPage } from './pages/tiers/TiersPage'
@@ -19,6 +20,7 @@ const PAGES: Record<Route, () => React.JSX.Element> = {
   tiers: TiersPage,
   requests: RequestsPage,
   audit: AuditPage,
+  marketplace: MarketplacePage,
   settings: SettingsPage,
 }
 

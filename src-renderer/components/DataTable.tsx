@@ -1,4 +1,4 @@
-import { ActionIcon, Button, Center, Collapse, Loader, Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core'
+import { ActionIcon, Button, Center, Collapse, Group, Loader, Pagination, Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core'
 import { Fragment, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react'
 import { ChevronDownIcon, ChevronRightIcon } from './icons'
 
@@ -48,6 +48,42 @@ export interface DataTableProps<Row> {
   onRowActivate?: (row: Row) => void
   /** A newest-first log that has older rows to fetch: a "Load older" button under the table. */
   older?: { total: number; loading: boolean; onLoad: () => void; testId: string }
+  /** A list read one numbered page at a time: "26–50 of 150" and a pager under the table. */
+  paging?: Paging
+}
+
+export interface Paging {
+  page: number
+  limit: number
+  total: number
+  onChange: (page: number) => void
+  testId: string
+  /** What the rows are, for "26–50 of 150 listings". */
+  noun: string
+}
+
+function Pager({ page, limit, total, onChange, testId, noun }: Paging) {
+  if (total === 0) return null
+  const pages = Math.max(1, Math.ceil(total / limit))
+  const first = (page - 1) * limit + 1
+  const last = Math.min(total, page * limit)
+  return (
+    <Group justify="space-between" data-testid={testId}>
+      <Text size="sm" c="dimmed" data-testid={`${testId}-range`}>
+        {first.toLocaleString()}–{last.toLocaleString()} of {total.toLocaleString()} {noun}
+      </Text>
+      <Pagination
+        size="sm"
+        total={pages}
+        value={Math.min(page, pages)}
+        onChange={onChange}
+        hideWithOnePage
+        aria-label={`Pages of ${noun}`}
+        getItemProps={(item) => ({ 'aria-label': `Page ${item}` })}
+        getControlProps={(control) => ({ 'aria-label': control === 'next' ? 'Next page' : control === 'previous' ? 'Previous page' : control })}
+      />
+    </Group>
+  )
 }
 
 /** A control inside the row handles its own clicks and keys; the row reacts to the rest. */
@@ -58,7 +94,7 @@ function fromRowItself(event: MouseEvent<HTMLElement> | KeyboardEvent<HTMLElemen
 
 /** Declare the columns once; the table draws the header, the rows, the empty or loading row and the paging footer. */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { label, testId, columns, rows, rowKey, rowAttributes, loading, empty, minWidth, dense, expand, onRowActivate, older } = props
+  const { label, testId, columns, rows, rowKey, rowAttributes, loading, empty, minWidth, dense, expand, onRowActivate, older, paging } = props
   const [expanded, setExpanded] = useState<ReadonlySet<string | number>>(new Set())
   const toggle = (key: string | number) =>
     setExpanded((current) => {
@@ -157,6 +193,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           </Button>
         </Center>
       )}
+      {paging && <Pager {...paging} />}
     </>
   )
 }

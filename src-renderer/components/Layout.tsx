@@ -3,13 +3,15 @@ import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, SettingsIcon, ShieldIcon, SunIcon } from './icons'
+import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon } from './icons'
+import { SimClock } from './SimClock'
 
 const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'keys', label: 'API keys', icon: <KeyIcon /> },
   { route: 'tiers', label: 'Rate-limit tiers', icon: <GaugeIcon /> },
   { route: 'requests', label: 'Request log', icon: <ListIcon /> },
   { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
+  { route: 'marketplace', label: 'Marketplace', icon: <StoreIcon /> },
   { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ]
 
@@ -81,6 +83,7 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
           </Group>
           <Group gap="sm" wrap="nowrap">
             <ServerBadge />
+            <SimClock />
             <ThemeToggle />
           </Group>
         </Group>

@@ -35,3 +35,18 @@ export function formatSeconds(seconds: number): string {
 }
 
 export const formatLatency = (ms: number): string => (ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`)
+
+/** "25.00 USDT": the marketplace's money, as the contract carries it (a decimal string). */
+export const formatUsdt = (amount: string): string => `${amount} USDT`
+
+/** How far the simulation clock runs ahead: 2_678_400 → "+31d", 97_200 → "+1d 3h", 5400 → "+1h 30m". */
+export function formatOffset(seconds: number): string {
+  const sign = seconds < 0 ? '−' : '+'
+  let rest = Math.abs(Math.round(seconds))
+  const days = Math.floor(rest / 86_400)
+  rest -= days * 86_400
+  const hours = Math.floor(rest / 3600)
+  const minutes = Math.floor((rest - hours * 3600) / 60)
+  const parts = days > 0 ? [`${days}d`, hours && `${hours}h`] : hours > 0 ? [`${hours}h`, minutes && `${minutes}m`] : [`${minutes || (rest ? '<1' : 0)}m`]
+  return sign + parts.filter(Boolean).join(' ')
+}

@@ -2,10 +2,15 @@ import { createContext, useContext } from 'react'
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createAuditSlice } from './audit'
+import { createClockSlice } from './clock'
 import { createKeysSlice } from './keys'
+import { createListingsSlice } from './listings'
+import { createMarketplaceSlice } from './marketplace'
 import { createRequestsSlice } from './requests'
+import { createSalesSlice } from './sales'
 import { createServerSlice } from './server'
 import { createSettingsSlice } from './settings'
+import { createSoulsSlice } from './souls'
 import { createTiersSlice } from './tiers'
 import type { AdminState, StoreDeps } from './types'
 import { createUiSlice } from './ui'
@@ -13,6 +18,7 @@ import { createUiSlice } from './ui'
 export type { AdminState, Notice, StoreDeps } from './types'
 export type { RequestFilter, RequestRow, StatusClass } from './requests'
 export type { ColorScheme } from './ui'
+export type { ListingFilter } from './listings'
 
 export type AdminStore = StoreApi<AdminState>
 
@@ -26,6 +32,11 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createRequestsSlice(deps)(...a),
     ...createAuditSlice(deps)(...a),
     ...createSettingsSlice(deps)(...a),
+    ...createSoulsSlice(deps)(...a),
+    ...createListingsSlice(deps)(...a),
+    ...createSalesSlice(deps)(...a),
+    ...createClockSlice(deps)(...a),
+    ...createMarketplaceSlice(deps)(...a),
   }))
 }
 

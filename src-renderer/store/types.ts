@@ -1,14 +1,30 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { AdminClient } from '../api'
 import type { AuditSlice } from './audit'
+import type { ClockSlice } from './clock'
 import type { KeysSlice } from './keys'
+import type { ListingsSlice } from './listings'
+import type { MarketplaceSlice } from './marketplace'
 import type { RequestsSlice } from './requests'
+import type { SalesSlice } from './sales'
 import type { ServerSlice } from './server'
 import type { SettingsSlice } from './settings'
+import type { SoulsSlice } from './souls'
 import type { TiersSlice } from './tiers'
 import type { UiSlice } from './ui'
 
-export type AdminState = KeysSlice & TiersSlice & RequestsSlice & AuditSlice & SettingsSlice & ServerSlice & UiSlice
+export type AdminState = KeysSlice &
+  TiersSlice &
+  RequestsSlice &
+  AuditSlice &
+  SettingsSlice &
+  ServerSlice &
+  UiSlice &
+  SoulsSlice &
+  ListingsSlice &
+  SalesSlice &
+  ClockSlice &
+  MarketplaceSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {

@@ -4,7 +4,7 @@ import type { MethodOutput } from '../../../src-shared/contract'
 import { DEFAULT_SCOPES, type Scope } from '../../../src-shared/scopes'
 import { FormActions } from '../../components/FormActions'
 import { useAdmin } from '../../store'
-import { ScopeChecklist, TierSelect } from './KeyFields'
+import { limitsInput, limitsInvalid, ScopeChecklist, SoulSelect, SpendingLimitFields, TierSelect, type SpendingLimitsDraft } from './KeyFields'
 
 const DEFAULT_TIER_ID = 'rpm-60'
 const EXPIRY_CHOICES = [
@@ -13,7 +13,7 @@ const EXPIRY_CHOICES = [
   { value: '30', label: '30 days' },
   { value: '90', label: '90 days' },
 ]
-const MONEY = /^\d{1,9}(\.\d{1,2})?$/
+const NO_LIMITS: SpendingLimitsDraft = { perPurchase: '', perDay: '' }
 
 export function expiresAtFor(choice: string, now = Date.now()): string | null {
   if (choice === 'never') return null
@@ -35,24 +35,23 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
   const [scopes, setScopes] = useState<string[]>([...DEFAULT_SCOPES])
   const [tierId, setTierId] = useState<string | null>(null)
   const [expiry, setExpiry] = useState('never')
-  const [perPurchase, setPerPurchase] = useState('')
-  const [perDay, setPerDay] = useState('')
+  const [soulId, setSoulId] = useState<string | null>(null)
+  const [limits, setLimits] = useState<SpendingLimitsDraft>(NO_LIMITS)
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<string | null>(null)
 
   const defaultTier = tiers.find((tier) => tier.id === DEFAULT_TIER_ID)?.id ?? tiers[0]?.id ?? null
   const chosenTier = tierId ?? defaultTier
   const nameError = name.length > 100 ? 'At most 100 characters' : null
-  const moneyError = (value: string) => (value && !MONEY.test(value) ? 'An amount such as 25.00' : null)
-  const invalid = !name.trim() || !!nameError || scopes.length === 0 || !!moneyError(perPurchase) || !!moneyError(perDay)
+  const invalid = !name.trim() || !!nameError || scopes.length === 0 || limitsInvalid(limits)
 
   const reset = () => {
     setName('')
     setScopes([...DEFAULT_SCOPES])
     setTierId(null)
     setExpiry('never')
-    setPerPurchase('')
-    setPerDay('')
+    setSoulId(null)
+    setLimits(NO_LIMITS)
     setFailure(null)
   }
   const close = () => {
@@ -72,7 +71,8 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
         scopes: scopes as Scope[],
         tierId: chosenTier ?? undefined,
         expiresAt: expiresAtFor(expiry),
-        spendingLimits: perPurchase || perDay ? { perPurchase: perPurchase || null, perDay: perDay || null } : undefined,
+        soulId,
+        spendingLimits: limits.perPurchase || limits.perDay ? limitsInput(limits) : undefined,
       })
       reset()
       onCreated(created)
@@ -104,31 +104,17 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
             value={scopes}
             onChange={setScopes}
           />
-          <TierSelect value={chosenTier} onChange={setTierId} testId="key-tier-select" />
+          <Group grow align="flex-start">
+            <TierSelect value={chosenTier} onChange={setTierId} testId="key-tier-select" />
+            <SoulSelect value={soulId} onChange={setSoulId} testId="key-soul-select" />
+          </Group>
           <Stack gap={4}>
             <Text size="sm" fw={500} id="expiry-label">
               Expires
             </Text>
             <SegmentedControl aria-labelledby="expiry-label" data={EXPIRY_CHOICES} value={expiry} onChange={setExpiry} />
           </Stack>
-          <Group grow align="flex-start">
-            <TextInput
-              label="Spending limit per purchase"
-              description="USDT, empty for none"
-              placeholder="25.00"
-              value={perPurchase}
-              error={moneyError(perPurchase)}
-              onChange={(event) => setPerPurchase(event.currentTarget.value.trim())}
-            />
-            <TextInput
-              label="Spending limit per day"
-              description="USDT, empty for none"
-              placeholder="100.00"
-              value={perDay}
-              error={moneyError(perDay)}
-              onChange={(event) => setPerDay(event.currentTarget.value.trim())}
-            />
-          </Group>
+          <SpendingLimitFields value={limits} onChange={setLimits} testIdPrefix="key" />
           {failure && (
             <Alert color="red" title="Not created">
               {failure}

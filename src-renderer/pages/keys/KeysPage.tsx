@@ -10,6 +10,7 @@ import { PageHeader } from '../../components/PageHeader'
 import { SecretModal } from '../../components/SecretModal'
 import { useNow } from '../../components/useNow'
 import { useAdmin } from '../../store'
+import { OPERATOR_SOUL_LABEL } from '../marketplace/labels'
 import { CreateKeyModal } from './CreateKeyModal'
 import { EditKeyModal } from './EditKeyModal'
 import { RollKeyModal } from './RollKeyModal'
@@ -24,11 +25,16 @@ const STATUS_COLOR: Record<KeyDto['status'], string> = {
 const sameScopes = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((scope) => b.includes(scope))
 
 function ScopesCell({ scopes }: { scopes: KeyDto['scopes'] }) {
-  if (sameScopes(scopes, SCOPES)) return <Badge variant="light" color="grape">all scopes</Badge>
+  if (sameScopes(scopes, SCOPES))
+    return (
+      <Badge variant="light" color="grape" miw="max-content">
+        all scopes
+      </Badge>
+    )
   if (sameScopes(scopes, DEFAULT_SCOPES))
     return (
       <Tooltip label={scopes.join(', ')} multiline w={260} withArrow>
-        <Badge variant="light" tabIndex={0}>
+        <Badge variant="light" tabIndex={0} miw="max-content">
           default ({scopes.length})
         </Badge>
       </Tooltip>
@@ -41,6 +47,25 @@ function ScopesCell({ scopes }: { scopes: KeyDto['scopes'] }) {
         </Badge>
       ))}
     </Group>
+  )
+}
+
+/** "25.00 USDT per purchase · 100.00 USDT a day", or "no limits". */
+export function limitsSummary(limits: KeyDto['spendingLimits']): string {
+  const parts = [limits.perPurchase && `${limits.perPurchase} USDT per purchase`, limits.perDay && `${limits.perDay} USDT a day`].filter(Boolean)
+  return parts.length ? parts.join(' · ') : 'no limits'
+}
+
+function MarketplaceCell({ target, soulName }: { target: KeyDto; soulName: (id: string | null) => string }) {
+  return (
+    <div data-testid={`key-soul-${target.id}`}>
+      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+        {soulName(target.soulId)}
+      </Text>
+      <Text size="xs" c="dimmed" data-testid={`key-limits-${target.id}`}>
+        {limitsSummary(target.spendingLimits)}
+      </Text>
+    </div>
   )
 }
 
@@ -76,7 +101,7 @@ interface KeyActions {
   revoke: (key: KeyDto) => void
 }
 
-function keyColumns(now: number, tierName: (id: string) => string, actions: KeyActions): Column<KeyDto>[] {
+function keyColumns(now: number, tierName: (id: string) => string, soulName: (id: string | null) => string, actions: KeyActions): Column<KeyDto>[] {
   return [
     {
       key: 'name',
@@ -95,12 +120,13 @@ function keyColumns(now: number, tierName: (id: string) => string, actions: KeyA
     { key: 'hint', header: 'Key', cell: (key) => <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>{key.hint}</Text> },
     { key: 'scopes', header: 'Scopes', cell: (key) => <ScopesCell scopes={key.scopes} /> },
     { key: 'tier', header: 'Tier', cell: (key) => tierName(key.tierId) },
+    { key: 'soul', header: 'Acts as', cell: (key) => <MarketplaceCell target={key} soulName={soulName} /> },
     {
       key: 'status',
       header: 'Status',
       cell: (key) => (
         <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
-          <Badge color={STATUS_COLOR[key.status]} variant="light" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
+          <Badge color={STATUS_COLOR[key.status]} variant="light" miw="max-content" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
             {key.status}
           </Badge>
         </Tooltip>
@@ -158,6 +184,7 @@ export function KeysPage() {
   const keys = useAdmin((s) => s.keys)
   const keysLoaded = useAdmin((s) => s.keysLoaded)
   const tiers = useAdmin((s) => s.tiers)
+  const souls = useAdmin((s) => s.souls)
   const revokeKey = useAdmin((s) => s.revokeKey)
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
@@ -170,6 +197,7 @@ export function KeysPage() {
 
   const now = useNow(30_000)
   const tierName = (id: string) => tiers.find((tier) => tier.id === id)?.name ?? id
+  const soulName = (id: string | null) => (id === null ? OPERATOR_SOUL_LABEL : (souls.find((soul) => soul.id === id)?.name ?? id))
 
   const revoke = async () => {
     if (!revoking) return
@@ -201,8 +229,8 @@ export function KeysPage() {
       <DataTable
         label="API keys"
         testId="keys-table"
-        minWidth={900}
-        columns={keyColumns(now, tierName, { edit: setEditing, roll: setRolling, revoke: setRevoking })}
+        minWidth={1040}
+        columns={keyColumns(now, tierName, soulName, { edit: setEditing, roll: setRolling, revoke: setRevoking })}
         rows={keys}
         rowKey={(key) => key.id}
         rowAttributes={(key) => ({ 'data-testid': `key-row-${key.id}`, 'data-key-name': key.name })}
