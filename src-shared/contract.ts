@@ -150,6 +150,7 @@ export const contract = {
     Listing,
   ),
   'listings.delete': method(z.object({ id }).strict(), Listing),
+  'listings.categories': method(nothing, z.array(z.object({ category: z.string(), listings: z.number().int() }))),
   'listings.stats': method(z.object({ id, period: StatsPeriod.default('30d') }).strict(), ListingStats),
   'purchases.list': method(z.object({ soulId: id.optional(), ...paging }).strict(), pageOf(Purchase)),
   'subscriptions.list': method(z.object({ soulId: id.optional(), ...paging }).strict(), pageOf(Subscription)),
@@ -158,7 +159,7 @@ export const contract = {
   'clock.get': method(nothing, ClockState),
   'clock.advance': method(
     z.object({ seconds: z.number().int().min(1).max(10 * 366 * 86_400).describe('how far to move marketplace time forward') }).strict(),
-    ClockState,
+    ClockState.extend({ renewed: z.number().int().describe('renewals charged by this advance'), lapsed: z.number().int().describe('subscriptions that lapsed') }),
   ),
   'clock.reset': method(nothing, ClockState),
 } as const

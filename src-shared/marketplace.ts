@@ -71,6 +71,7 @@ export const Purchase = z
   .object({
     purchaseId: z.string().describe('purch_…'),
     listingId: z.string(),
+    listingTitle: z.string(),
     buyerId: z.string(),
     sellerId: z.string(),
     amount: Money,

@@ -93,7 +93,7 @@ export async function openServices(
   const souls = new SoulsService(store)
   const wallets = new WalletService(store, audit, marketClock)
   const listings = new ListingsService(store, audit, marketClock)
-  const purchases = new PurchasesService(store, listings, wallets, marketClock)
+  const purchases = new PurchasesService(store, listings, wallets, audit, marketClock)
   const activity = new ActivityService(store, listings, marketClock, clock)
   const demo = new DemoService(store, audit)
   demo.seedIfNew()

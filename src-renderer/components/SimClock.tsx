@@ -37,11 +37,11 @@ export function SimClock() {
   const customError =
     amount === '' ? null : !(customSeconds >= 1) ? 'A whole number, 1 or more' : customSeconds > MAX_STEP_SECONDS ? 'At most ten years at a time' : null
 
-  const run = async (which: Exclude<Busy, null>, action: () => Promise<unknown>, done: () => string) => {
+  const run = async <T,>(which: Exclude<Busy, null>, action: () => Promise<T>, done: (result: T) => string) => {
     setBusy(which)
     try {
-      await action()
-      reportSuccess('Marketplace clock', done())
+      const result = await action()
+      reportSuccess('Marketplace clock', done(result))
       setOpened(false)
     } catch (error) {
       reportError(error, 'The marketplace clock did not move')
@@ -50,7 +50,12 @@ export function SimClock() {
     }
   }
   const advance = (which: Exclude<Busy, null>, seconds: number) =>
-    run(which, () => advanceClock(seconds), () => `Moved forward by ${formatSeconds(seconds)}; renewals that fell due were charged.`)
+    run(
+      which,
+      () => advanceClock(seconds),
+      ({ renewed, lapsed }) =>
+        `Moved forward by ${formatSeconds(seconds)}: ${renewed} renewal${renewed === 1 ? '' : 's'} charged${lapsed > 0 ? `, ${lapsed} subscription${lapsed === 1 ? '' : 's'} lapsed` : ''}.`,
+    )
   const submitCustom = (event: FormEvent) => {
     event.preventDefault()
     if (customError || !(customSeconds >= 1)) return

@@ -7,7 +7,7 @@ export interface ClockSlice {
   /** `quiet`: a background refresh, which says nothing when it fails (the next one will try again). */
   loadClock(options?: { quiet?: boolean }): Promise<void>
   /** Moves marketplace time forward; renewals fall due, so balances and subscriptions are read again. Throws on failure. */
-  advanceClock(seconds: number): Promise<ClockState>
+  advanceClock(seconds: number): Promise<ClockState & { renewed: number; lapsed: number }>
   /** Back to real time. Throws on failure. */
   resetClock(): Promise<ClockState>
 }

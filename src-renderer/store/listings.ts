@@ -27,6 +27,7 @@ export interface ListingsSlice {
   listings: NumberedList<Listing, ListingFilter>
   /** Every category seen on a page so far, sorted: the category filter's choices. */
   listingCategories: string[]
+  loadListingCategories(): Promise<void>
   listingStats: ListingStatsView | null
   loadListings(): Promise<void>
   setListingFilter(change: Partial<ListingFilter>): void
@@ -56,7 +57,11 @@ export const createListingsSlice: SliceCreator<ListingsSlice> = ({ client }) => 
     {
       fetchPage: (filter, page, limit) => client.invoke('listings.list', { ...filterInput(filter), page, limit }),
       failure: 'Could not load the listings',
-      onPage: (page) => set({ listingCategories: withCategories(get().listingCategories, page.data) }),
+      onPage: (page) => {
+        set({ listingCategories: withCategories(get().listingCategories, page.data) })
+        // Every category in use, once per load of the first page: the filter offers them all, not only those seen.
+        if (page.meta.page === 1) void get().loadListingCategories()
+      },
     },
     {
       read: () => get().listings,
@@ -70,6 +75,15 @@ export const createListingsSlice: SliceCreator<ListingsSlice> = ({ client }) => 
   return {
     listings: emptyNumberedList<Listing, ListingFilter>({ query: '', category: null, featured: null, sort: null }, LISTINGS_PAGE_SIZE),
     listingCategories: [],
+
+    async loadListingCategories() {
+      try {
+        const categories = await client.invoke('listings.categories', {})
+        set({ listingCategories: [...new Set([...get().listingCategories, ...categories.map(({ category }) => category)])].sort() })
+      } catch {
+        // The categories seen on pages stay the choices.
+      }
+    },
     listingStats: null,
     loadListings: list.load,
     setListingFilter: (change) => list.setFilter({ ...get().listings.filter, ...change }),

@@ -429,6 +429,15 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(purchases.all(1, 1).meta.total).toBe(0)
     },
   },
+  'listings.categories': {
+    input: () => ({}),
+    check: (output: MethodOutput<'listings.categories'>) => {
+      expect(output.map((c) => c.category)).toEqual(expect.arrayContaining(['automation', 'productivity', 'writing']))
+      expect(output.map((c) => c.category)).toEqual([...output.map((c) => c.category)].sort())
+      const counted = services().store.sqlite.prepare('select count(*) from listings where deleted_at is null').pluck().get() as number
+      expect(output.reduce((sum, c) => sum + c.listings, 0)).toBe(counted)
+    },
+  },
   'clock.get': {
     input: () => ({}),
     check: (output: MethodOutput<'clock.get'>) => {
@@ -447,8 +456,9 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(output.offsetSeconds).toBe(before.offsetSeconds + input.seconds)
       expect(services().marketClock.state().offsetSeconds).toBe(output.offsetSeconds)
       expect(Math.abs(Date.parse(output.now) - Date.parse(output.realNow) - output.offsetSeconds * 1000)).toBeLessThan(1000)
-      // a renewal due by the new marketplace time is charged before the call answers
+      // a renewal due by the new marketplace time is charged before the call answers, and counted
       expect(subscription(before.subscriptionId)).toMatchObject({ status: 'active', renewals: 1 })
+      expect(output.renewed).toBeGreaterThanOrEqual(1)
     },
   },
   'clock.reset': {
@@ -577,6 +587,7 @@ const invalid: { [M in MethodName]: unknown[] } = {
   'subscriptions.list': [{ soulId: '' }, { page: 1.5 }, { status: 'active' }],
   'subscriptions.cancel': [{}, { id: '' }, { id: 42 }, { id: 'sub_x', refund: true }],
   'demo.reset': [{ seed: 1 }, { confirm: true }],
+  'listings.categories': [{ category: 'automation' }],
   'clock.get': [{ timezone: 'UTC' }],
   'clock.advance': [
     {},

@@ -72,14 +72,11 @@ export function createHandlers(deps: HandlerDeps) {
     'listings.stats': (input) => activity.listingStats(input.id, input.period, null),
     'purchases.list': (input) => purchases.all(input.page, input.limit, input.soulId),
     'subscriptions.list': (input) => purchases.subscriptions(input.page, input.limit, input.soulId),
-    'subscriptions.cancel': (input) => purchases.cancel(input.id, null),
+    'subscriptions.cancel': (input, { actor }) => purchases.cancel(input.id, null, actor),
+    'listings.categories': () => listings.categories(),
     'demo.reset': (_input, { actor }) => demo.reset(actor),
     'clock.get': () => marketClock.state(),
-    'clock.advance': (input, { actor }) => {
-      const state = marketClock.advance(input.seconds, actor)
-      purchases.renewDue()
-      return state
-    },
+    'clock.advance': (input, { actor }) => ({ ...marketClock.advance(input.seconds, actor), ...purchases.renewDue() }),
     'clock.reset': (_input, { actor }) => marketClock.reset(actor),
   } satisfies Handlers<Contract>
 }

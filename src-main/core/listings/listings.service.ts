@@ -131,6 +131,18 @@ export class ListingsService {
     })!
   }
 
+  /** The categories in use, with how many listings each has. */
+  categories(): Array<{ category: string; listings: number }> {
+    return this.store.all(
+      this.store.db
+        .selectFrom('listings')
+        .select(['category', (e) => e.fn.countAll<number>().as('listings')])
+        .where('deleted_at', 'is', null)
+        .groupBy('category')
+        .orderBy('category'),
+    )
+  }
+
   /** A listing that exists and is not deleted, or LISTING_NOT_FOUND. */
   row(id: string): ListingWithSeller {
     const row = this.repo.find(id)

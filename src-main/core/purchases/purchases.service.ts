@@ -1,7 +1,9 @@
 import type { License, Purchase, Subscription } from '../../../src-shared/marketplace'
 import { ActivityRepository } from '../activity/activity.repository'
+import type { Actor, AuditService } from '../audit/audit.service'
 import { toIso, toIsoOrNull, type Clock } from '../clock'
-import type { ApiKeyRow, LicenseRow, PurchaseRow, SubscriptionRow } from '../db/schema'
+import type { SelectQueryBuilder } from 'kysely'
+import type { ApiKeyRow, Database, LicenseRow, PurchaseRow, SubscriptionRow } from '../db/schema'
 import type { Store } from '../db/store'
 import { MarketplaceError } from '../errors'
 import { newId } from '../ids'
@@ -18,6 +20,8 @@ export interface Buyer {
 
 const DAY_MS = 86_400_000
 
+type PurchaseQuery = SelectQueryBuilder<Database, 'purchases', object>
+
 /** One calendar month later, in UTC (Jan 31 → Feb 28/29, as billing does). */
 export function addMonth(ms: number): number {
   const date = new Date(ms)
@@ -29,9 +33,10 @@ export function addMonth(ms: number): number {
   return date.getTime()
 }
 
-export const toPurchaseDto = (row: PurchaseRow): Purchase => ({
+export const toPurchaseDto = (row: PurchaseRow & { listing_title: string }): Purchase => ({
   purchaseId: row.id,
   listingId: row.listing_id,
+  listingTitle: row.listing_title,
   buyerId: row.buyer_id,
   sellerId: row.seller_id,
   amount: fromCents(row.amount_cents),
@@ -55,6 +60,7 @@ export class PurchasesService {
     private readonly store: Store,
     private readonly listings: ListingsService,
     private readonly wallets: WalletService,
+    private readonly audit: AuditService,
     private readonly marketClock: Clock,
   ) {
     this.activity = new ActivityRepository(store)
@@ -179,25 +185,39 @@ export class PurchasesService {
       const what = subscriptionId ? `Subscribed to "${listing.title}" (${usdt(price)} a month)` : `Bought "${listing.title}" for ${usdt(price)}`
       this.activity.record(buyer.soulId, now, 'purchase.completed', what, listingId)
       this.activity.record(listing.seller_id, now, 'sale.completed', `Sold "${listing.title}" for ${usdt(price)}`, listingId)
-      return toPurchaseDto(row)
+      return toPurchaseDto({ ...row, listing_title: listing.title })
     })
+  }
+
+  /** A page of purchases with their listings' titles, newest first. */
+  private page(where: (query: PurchaseQuery) => PurchaseQuery, page: number, limit: number): Page<Purchase> {
+    const base = where(this.store.db.selectFrom('purchases'))
+    const total = this.store.first(base.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0
+    const rows = this.store.all(
+      base
+        .innerJoin('listings', 'listings.id', 'purchases.listing_id')
+        .selectAll('purchases')
+        .select('listings.title as listing_title')
+        .orderBy('purchases.created_at', 'desc')
+        .orderBy('purchases.id')
+        .limit(limit)
+        .offset((page - 1) * limit),
+    )
+    return pageOf(rows.map(toPurchaseDto), page, limit, total)
   }
 
   /** The soul's purchases, newest first. */
   history(soulId: string, page: number, limit: number): Page<Purchase> {
-    const base = this.store.db.selectFrom('purchases').where('buyer_id', '=', soulId)
-    const total = this.store.first(base.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0
-    const rows = this.store.all(base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset((page - 1) * limit))
-    return pageOf(rows.map(toPurchaseDto), page, limit, total)
+    return this.page((query) => query.where('purchases.buyer_id', '=', soulId), page, limit)
   }
 
   /** Every purchase, newest first, for the operator; optionally one soul's (bought or sold). */
   all(page: number, limit: number, soulId?: string): Page<Purchase> {
-    let base = this.store.db.selectFrom('purchases')
-    if (soulId) base = base.where((eb) => eb.or([eb('buyer_id', '=', soulId), eb('seller_id', '=', soulId)]))
-    const total = this.store.first(base.select((e) => e.fn.countAll<number>().as('n')))?.n ?? 0
-    const rows = this.store.all(base.selectAll().orderBy('created_at', 'desc').orderBy('id').limit(limit).offset((page - 1) * limit))
-    return pageOf(rows.map(toPurchaseDto), page, limit, total)
+    return this.page(
+      (query) => (soulId ? query.where((eb) => eb.or([eb('purchases.buyer_id', '=', soulId), eb('purchases.seller_id', '=', soulId)])) : query),
+      page,
+      limit,
+    )
   }
 
   /** The license validation service: whether a license may be used now, for which listing and buyer. */
@@ -254,7 +274,7 @@ export class PurchasesService {
   }
 
   /** Cancels a subscription of `buyerId` (null: the operator, any subscription): no more renewals; paid time stays usable. */
-  cancel(subscriptionId: string, buyerId: string | null): Subscription {
+  cancel(subscriptionId: string, buyerId: string | null, actor: Actor): Subscription {
     return this.store.transaction(() => {
       const row = this.store.first(this.store.db.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId))
       if (!row || (buyerId !== null && row.buyer_id !== buyerId))
@@ -265,7 +285,9 @@ export class PurchasesService {
       this.store.run(this.store.db.updateTable('licenses').set({ status: 'cancelled' }).where('key', '=', row.license_key))
       const title = this.listings.anyRow(row.listing_id)?.title ?? row.listing_id
       this.activity.record(row.buyer_id, now, 'subscription.cancelled', `Cancelled the subscription to "${title}"`, row.listing_id)
-      return this.toSubscriptionDto({ ...row, status: 'cancelled', ended_at: now, end_reason: 'cancelled' })
+      const after = this.toSubscriptionDto({ ...row, status: 'cancelled', ended_at: now, end_reason: 'cancelled' })
+      this.audit.record({ actor, action: 'subscription.cancelled', targetType: 'subscription', targetId: subscriptionId, before: this.toSubscriptionDto(row), after })
+      return after
     })
   }
 

@@ -14,9 +14,12 @@ function purchaseColumns(souls: ReadonlyMap<string, string>): Column<Purchase>[]
       key: 'listing',
       header: 'Listing',
       cell: (purchase) => (
-        <Text size="xs" ff="monospace">
-          {purchase.listingId}
-        </Text>
+        <div>
+          <Text size="sm">{purchase.listingTitle}</Text>
+          <Text size="xs" c="dimmed" ff="monospace">
+            {purchase.listingId}
+          </Text>
+        </div>
       ),
     },
     { key: 'buyer', header: 'Buyer', cell: (purchase) => <SoulName id={purchase.buyerId} souls={souls} /> },

@@ -62,7 +62,7 @@ export const walletRoutes =
         },
       },
       (request, reply) => {
-        reply.send({ success: true as const, data: purchases.cancel(request.params.id, request.apiKey!.soulId) })
+        reply.send({ success: true as const, data: purchases.cancel(request.params.id, request.apiKey!.soulId, `api:${request.apiKey!.id}`) })
       },
     )
   }
