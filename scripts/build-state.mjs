@@ -9,10 +9,10 @@ import { fileURLToPath } from 'node:url'
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)))
 
-/** What has to exist for the app to start; the desktop entry, the CLI, the preload and the GUI. */
-const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html']
-/** What a build is made from, besides every src-* folder. */
-const BUILD_INPUTS = ['package.json', 'electron.vite.config.ts', 'tsconfig.json']
+/** What has to exist for the app to start; the desktop entry, the CLI, the preload and the GUI; and the SDK (clawhq-local/sdk). */
+const OUTPUTS = ['out/main/index.js', 'out/main/cli.js', 'out/preload/index.cjs', 'out/renderer/index.html', 'out/sdk/index.js']
+/** What a build is made from, besides every src-* folder (src-sdk among them). */
+const BUILD_INPUTS = ['package.json', 'electron.vite.config.ts', 'tsconfig.json', 'tsconfig.sdk.json']
 
 export function newestMtime(path) {
   let stat
@@ -41,7 +41,10 @@ export function buildReason() {
 
 /** `npm run build` without going through npm (no shell, so no .cmd trouble on Windows). */
 export function build() {
-  const steps = [[join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build']]
+  const steps = [
+    [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+    [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.sdk.json'],
+  ]
   for (const args of steps) {
     const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', shell: false })
     if (result.status !== 0) {
