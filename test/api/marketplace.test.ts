@@ -374,3 +374,16 @@ describe('activity', () => {
     expect(usage.body.data.days.at(-1).day).toBe(new Date().toISOString().slice(0, 10))
   })
 })
+
+describe('bodies', () => {
+  it('takes an empty body sent with content-type: application/json on a route that needs none, and still refuses it where one is needed', async () => {
+    const buyer = key({ soulId: newSoul('header-happy client', 10_00) })
+    const purchase = await fetch(`${server.apiBaseUrl}/listings/listing_c11066cc4008b19629b2a409/purchase`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${buyer}`, 'content-type': 'application/json' },
+    })
+    expect(purchase.status).toBe(201)
+    const create = await getJson(`${server.apiBaseUrl}/listings`, buyer, { method: 'POST', headers: { 'content-type': 'application/json' } })
+    expectErrorEnvelope(create, 400, 'INVALID_JSON')
+  })
+})

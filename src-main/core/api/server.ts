@@ -98,6 +98,16 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   // An Expect other than 100-continue is refused by the front door (417), in the envelope, not by Node.
   app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response))
 
+  // JSON bodies as fastify parses them (with its __proto__ and constructor guards), except that an empty body
+  // sent with `content-type: application/json` is no body: routes that take none (a purchase, a cancel)
+  // accept it, as clients that always set the header expect; routes that need one still answer INVALID_JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error')
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body !== '') return parseJson(request, body as string, done)
+    if (request.routeOptions.schema?.body) return done(new ApiError(400, 'INVALID_JSON', 'The request body is empty; this route expects a JSON body.'), undefined)
+    done(null, undefined)
+  })
+
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(errorHandler)
