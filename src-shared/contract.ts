@@ -14,6 +14,7 @@ import {
   Subscription,
   Wallet,
 } from './marketplace'
+import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
 
 /**
  * The admin contract (SPEC §2): every operation the GUI, the CLI and the admin RPC can perform,
@@ -162,6 +163,30 @@ export const contract = {
     ClockState.extend({ renewed: z.number().int().describe('renewals charged by this advance'), lapsed: z.number().int().describe('subscriptions that lapsed') }),
   ),
   'clock.reset': method(nothing, ClockState),
+  // Chat agents, conversations and per-key fault injection (part 3).
+  'agents.list': method(nothing, z.array(Agent)),
+  'agents.create': method(AgentInput, Agent),
+  'agents.update': method(AgentChanges, Agent),
+  'agents.delete': method(z.object({ id }).strict(), z.object({ id: z.string(), deleted: z.literal(true) })),
+  'agents.try': method(
+    z
+      .object({
+        agent: AgentSlug,
+        message: z.string().min(1).max(1_000_000),
+        conversationId: id.optional().describe('continue this conversation'),
+      })
+      .strict(),
+    z.object({ response: z.string(), conversationId: z.string(), usage: ChatUsage, requestId: z.string() }),
+  ),
+  'conversations.list': method(
+    z.object({ agent: AgentSlug.optional(), keyId: id.optional(), ...paging }).strict(),
+    pageOf(Conversation),
+  ),
+  'conversations.get': method(z.object({ id }).strict(), ConversationWithMessages),
+  'keys.setFaults': method(
+    z.object({ id, faults: Faults.nullable().describe('null switches injection off') }).strict(),
+    KeyDto,
+  ),
 } as const
 
 export type Contract = typeof contract

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { Faults } from './agents'
 import { SCOPES } from './scopes'
 
 /** The objects the admin contract and the API hand out. Rows never leave the main process; these do. */
@@ -30,6 +31,7 @@ export const KeyDto = z.object({
   rolledToId: z.string().nullable().describe('set on a key replaced by a roll; it works until expiresAt'),
   soulId: z.string().nullable().describe('the soul the key acts as in the marketplace; null: the operator\'s own soul (soul_operator)'),
   spendingLimits: SpendingLimits,
+  faults: Faults.nullable().describe('fault injection on this key; null: none'),
 })
 export type KeyDto = z.infer<typeof KeyDto>
 
@@ -56,6 +58,9 @@ export const RequestLogRow = z.object({
   latencyMs: z.number(),
   errorCode: z.string().nullable(),
   source: RequestSource,
+  tokensIn: z.number().int().nullable().describe('chat: prompt tokens'),
+  tokensOut: z.number().int().nullable().describe('chat: answer tokens'),
+  fault: z.string().nullable().describe('the injected fault that shaped this answer (the key\'s fault injection), if any'),
 })
 export type RequestLogRow = z.infer<typeof RequestLogRow>
 
@@ -75,6 +80,10 @@ export const Settings = z.object({
   requestLogRetentionDays: z.number().int().min(1).max(3650),
   corsOrigins: z.array(z.url()).max(50),
   allowedHosts: z.array(z.string().min(1).max(253)).max(50),
+  chatMaxMessageChars: z.number().int().min(1).max(1_000_000).describe('longest chat message accepted'),
+  chatMaxStreamsPerKey: z.number().int().min(1).max(10_000).describe('chat streams one key may hold open at once'),
+  upstreamConnectTimeoutSeconds: z.number().int().min(1).max(300).describe('time to reach a model server and get its first byte'),
+  upstreamIdleTimeoutSeconds: z.number().int().min(1).max(3600).describe('longest silence of a model server mid-answer'),
 })
 export type Settings = z.infer<typeof Settings>
 

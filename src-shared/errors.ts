@@ -15,6 +15,9 @@ export const API_ERROR_TYPES = {
   LISTING_NOT_FOUND: 'invalid_request_error',
   ALREADY_PURCHASED: 'invalid_request_error',
   AGENT_NOT_FOUND: 'invalid_request_error',
+  CONCURRENT_STREAMS_EXCEEDED: 'rate_limit_error',
+  UPSTREAM_UNAVAILABLE: 'api_error',
+  UPSTREAM_TIMEOUT: 'api_error',
   URI_TOO_LONG: 'invalid_request_error',
   REQUEST_TIMEOUT: 'invalid_request_error',
   EXPECTATION_FAILED: 'invalid_request_error',
@@ -36,6 +39,7 @@ export const ADMIN_ERROR_CODES = [
   'FORBIDDEN_SENDER',
   'STORAGE_FULL',
   'STORAGE_UNAVAILABLE',
+  'UPSTREAM_FAILED',
   'INTERNAL_ERROR',
 ] as const
 

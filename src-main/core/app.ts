@@ -18,6 +18,9 @@ import { EventBus } from './events'
 import { ActivityService } from './activity/activity.service'
 import { DemoService } from './demo/demo.service'
 import { KeysService } from './keys/keys.service'
+import { AgentsService } from './agents/agents.service'
+import { FileSecretBox, type SecretBox } from './agents/secret-box'
+import { ChatService } from './chat/chat.service'
 import { ListingsService } from './listings/listings.service'
 import { MarketClock } from './marketplace/market-clock'
 import type { MarketplaceServices } from './marketplace/services'
@@ -56,6 +59,10 @@ export interface CoreOptions {
   requestLogWorker?: string
   /** Open connections the server takes at once (default CONNECTION_LIMITS.maxConnections). */
   maxConnections?: number
+  /** Seals secrets kept in the store (upstream API keys): safeStorage in the desktop app; a 0600 key file by default. */
+  secretBox?: SecretBox
+  /** SSE comment heartbeat interval (default 15 s). */
+  sseHeartbeatMs?: number
 }
 
 /** The services, opened on one data directory; what the CLI's one-shot commands use. */
@@ -69,12 +76,14 @@ export interface Services extends MarketplaceServices {
   settings: SettingsService
   requestLog: RequestLog
   rateLimits: RateLimitService
+  agents: AgentsService
+  chat: ChatService
   close(): void
 }
 
 export async function openServices(
   dataDir: string,
-  options: Pick<CoreOptions, 'clock' | 'nativeBinding' | 'requestLogFlushMs' | 'requestLogWorker'> = {},
+  options: Pick<CoreOptions, 'clock' | 'nativeBinding' | 'requestLogFlushMs' | 'requestLogWorker' | 'secretBox'> = {},
 ): Promise<Services> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const store = await Store.open({ file: join(dataDir, DATABASE_FILE), nativeBinding: options.nativeBinding })
@@ -97,7 +106,12 @@ export async function openServices(
   const activity = new ActivityService(store, listings, marketClock, clock)
   const demo = new DemoService(store, audit)
   demo.seedIfNew()
+  const agents = new AgentsService(store, audit, clock, options.secretBox ?? new FileSecretBox(dataDir))
+  agents.seedIfNew()
+  const chat = new ChatService(store, agents, settings, clock)
   return {
+    agents,
+    chat,
     store,
     clock,
     events,
@@ -192,13 +206,16 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
   const api = await buildApiServer({
     keys,
     market: services,
+    agents: services.agents,
+    chat: services.chat,
+    sseHeartbeatMs: options.sseHeartbeatMs,
     rateLimits,
     requestLog,
     hostPolicy,

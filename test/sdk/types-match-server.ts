@@ -29,7 +29,7 @@ export type Conforms = [
   Same<Sdk.ListingSort, Server.ListingSort>,
   Same<Sdk.StatsPeriod, Server.StatsPeriod>,
   Same<Sdk.Pricing, z.infer<typeof Server.Pricing>>,
-  Same<Sdk.ApiKeyInfo, Omit<KeyDto, 'rolledToId'>>,
+  Same<Sdk.ApiKeyInfo, Omit<KeyDto, 'rolledToId' | 'faults'>>,
   Same<Sdk.Scope, ServerScope>,
   Same<Sdk.ApiErrorCode, ServerErrorCode>,
   Same<Sdk.ApiErrorType, ServerErrorType>,

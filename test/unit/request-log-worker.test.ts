@@ -17,6 +17,9 @@ const row = (i: number, keyId: string | null, status = 200) => ({
   latency_ms: 0.5 + (i % 3),
   error_code: status >= 400 ? 'X' : null,
   source: 'api',
+  tokens_in: null,
+  tokens_out: null,
+  fault: null,
 })
 
 let services: Services | undefined

@@ -17,6 +17,9 @@ const request = (at: number, keyId: string | null, status: number, latency = 2) 
   latency_ms: latency,
   error_code: status >= 400 ? 'X' : null,
   source: 'api',
+  tokens_in: null,
+  tokens_out: null,
+  fault: null,
 })
 
 describe('RequestLog', () => {

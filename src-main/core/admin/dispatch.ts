@@ -3,6 +3,8 @@ import { contract, isMethodName } from '../../../src-shared/contract'
 import type { AdminErrorData, Result } from '../../../src-shared/errors'
 import type { Actor } from '../audit/audit.service'
 import { STORAGE_MESSAGES, storageProblem } from '../db/storage-errors'
+import { UpstreamError } from '../agents/providers/types'
+import { ChatError } from '../chat/chat.service'
 import { DomainError, MarketplaceError } from '../errors'
 import type { createHandlers } from './handlers'
 
@@ -38,6 +40,14 @@ export function createDispatch(
           message: error.message,
           details: { code: error.code, ...error.details },
         })
+      if (error instanceof ChatError)
+        return failure({
+          code: error.code === 'NOT_FOUND' || error.code === 'AGENT_NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_INPUT',
+          message: error.message,
+          details: { code: error.code, ...error.details },
+        })
+      if (error instanceof UpstreamError)
+        return failure({ code: 'UPSTREAM_FAILED', message: error.message, details: { failure: error.failure, upstreamStatus: error.status ?? null } })
       const storage = storageProblem(error)
       onInternalError(method, error)
       if (storage === 'full') return failure({ code: 'STORAGE_FULL', message: STORAGE_MESSAGES.full })

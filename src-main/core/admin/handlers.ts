@@ -4,6 +4,9 @@ import type { AuditService, Actor } from '../audit/audit.service'
 import type { MarketplaceServices } from '../marketplace/services'
 import { toCents } from '../money'
 import type { KeysService } from '../keys/keys.service'
+import type { AgentsService } from '../agents/agents.service'
+import type { ChatService } from '../chat/chat.service'
+import { newRequestId } from '../ids'
 import type { SettingsService } from '../settings/settings.service'
 import type { TiersService } from '../tiers/tiers.service'
 import type { RequestLog } from '../usage/request-log'
@@ -23,6 +26,8 @@ export type Handlers<C extends Contract> = {
 export interface HandlerDeps {
   keys: KeysService
   market: MarketplaceServices
+  agents: AgentsService
+  chat: ChatService
   /** Where the API answers (for thumbnail URLs); '' until the server listens. */
   apiOrigin: () => string
   tiers: TiersService
@@ -78,5 +83,24 @@ export function createHandlers(deps: HandlerDeps) {
     'clock.get': () => marketClock.state(),
     'clock.advance': (input, { actor }) => ({ ...marketClock.advance(input.seconds, actor), ...purchases.renewDue() }),
     'clock.reset': (_input, { actor }) => marketClock.reset(actor),
+    'agents.list': () => deps.agents.list(),
+    'agents.create': (input, { actor }) => deps.agents.create(input, actor),
+    'agents.update': (input, { actor }) => deps.agents.update(input, actor),
+    'agents.delete': (input, { actor }) => {
+      deps.agents.delete(input.id, actor)
+      return { id: input.id, deleted: true as const }
+    },
+    // The try-it box: the operator asks as the operator (no key, no stream slot); the answer is kept like any other.
+    'agents.try': async (input) => {
+      const requestId = newRequestId()
+      const { response, conversationId, usage } = await deps.chat.complete(
+        { message: input.message, agent: input.agent, conversationId: input.conversationId, caller: { operator: true }, requestId },
+        AbortSignal.timeout(10 * 60_000),
+      )
+      return { response, conversationId, usage, requestId }
+    },
+    'conversations.list': (input) => deps.chat.list(input),
+    'conversations.get': (input) => deps.chat.get(input.id, { operator: true }),
+    'keys.setFaults': (input, { actor }) => keys.setFaults(input.id, input.faults, actor),
   } satisfies Handlers<Contract>
 }

@@ -23,6 +23,10 @@ import { meRoutes } from './routes/me'
 import { soulRoutes } from './routes/souls'
 import { thumbnailRoutes } from './routes/thumbnails'
 import { walletRoutes } from './routes/wallet'
+import { chatRoutes } from './routes/chat'
+import type { AgentsService } from '../agents/agents.service'
+import type { ChatService } from '../chat/chat.service'
+import { FaultInjector } from '../faults/fault-injector'
 import './types'
 
 export const API_PREFIX = '/api/v1'
@@ -50,6 +54,10 @@ export const CONNECTION_LIMITS = {
 export interface ApiDeps {
   keys: KeysService
   market: MarketplaceServices
+  agents: AgentsService
+  chat: ChatService
+  /** SSE comment heartbeat interval (default 15 s). */
+  sseHeartbeatMs?: number
   rateLimits: RateLimitService
   requestLog: RequestLog
   hostPolicy: HostPolicy
@@ -116,6 +124,10 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('rateLimit', null)
   app.decorateRequest('errorCode', null)
   app.decorateRequest('inRequestLog', true)
+  app.decorateRequest('tokens', null)
+  app.decorateRequest('fault', null)
+  app.decorateRequest('logged', false)
+  const faults = new FaultInjector()
 
   // Every response, on every route, names its request. The front door has vouched for the Host; a foreign Origin is refused here.
   // CORS is closed unless the operator allowed an origin; only requests from such an origin pay for it.
@@ -164,7 +176,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       // Each route that needs a key gets the gate when it is registered, with its scope bound in.
       api.addHook('onRoute', (route) => {
         if (route.config?.auth === false) return
-        const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope)
+        const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope, faults, route.config?.chat === true)
         route.onRequest = [gate, ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])]
       })
       api.setNotFoundHandler(replyNotFound)
@@ -177,6 +189,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       await api.register(walletRoutes(wallets, purchases))
       await api.register(activityRoutes(activity, purchases, wallets))
       await api.register(thumbnailRoutes(listings))
+      await api.register(chatRoutes({ agents: deps.agents, chat: deps.chat, faults, logAbandoned: logRequest, heartbeatMs: deps.sseHeartbeatMs }))
       api.get(
         '/openapi.json',
         { config: { auth: false }, schema: { summary: 'This document (OpenAPI 3.1)', tags: ['meta'] } },
@@ -203,8 +216,9 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   })
 
   // One request-log row per request, API or refused (the admin transport's own traffic is not API traffic).
-  app.addHook('onResponse', (request, reply, done) => {
-    if (!request.inRequestLog) return done()
+  function logRequest(request: FastifyRequest, reply: FastifyReply): void {
+    if (!request.inRequestLog || request.logged) return
+    request.logged = true
     const latency = reply.elapsedTime
     deps.requestLog.record({
       id: request.id,
@@ -216,7 +230,13 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       latency_ms: Math.round(latency * 1000) / 1000,
       error_code: request.errorCode,
       source: 'api',
+      tokens_in: request.tokens?.in ?? null,
+      tokens_out: request.tokens?.out ?? null,
+      fault: request.fault,
     })
+  }
+  app.addHook('onResponse', (request, reply, done) => {
+    logRequest(request, reply)
     done()
   })
   return app

@@ -9,6 +9,8 @@ declare module 'fastify' {
     auth?: boolean
     /** The scope a key needs for this route; none means any valid key. */
     scope?: Scope
+    /** POST /chat: where a key's fault injection set to "chat only" applies. */
+    chat?: boolean
   }
   interface FastifyRequest {
     apiKey: AuthenticatedKey | null
@@ -17,5 +19,11 @@ declare module 'fastify' {
     errorCode: string | null
     /** false for the admin transport's requests (the GUI's calls and assets): not API traffic. */
     inRequestLog: boolean
+    /** Chat: the exchange's token counts, for the request log. */
+    tokens: { in: number; out: number } | null
+    /** The injected fault that shaped this request's answer, if any. */
+    fault: string | null
+    /** Set once the request has its request-log row. */
+    logged: boolean
   }
 }

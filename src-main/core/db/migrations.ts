@@ -262,6 +262,59 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('activity_soul').on('activity').columns(['soul_id', 'at', 'id']).execute()
     },
   },
+
+  // Chat (seed 001): agents, conversations and their messages; per-key fault injection; token counts in the
+  // request log and its per-minute rollup; injected faults marked on their request-log rows.
+  '2026-12-05-001-chat': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('slug', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull().check(sql`provider in ('scripted', 'openai-compatible')`))
+        .addColumn('scripted_json', 'text')
+        .addColumn('upstream_json', 'text')
+        .addColumn('upstream_key_sealed', 'text')
+        .addColumn('built_in', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('agent_slug', 'text', (c) => c.notNull())
+        .addColumn('key_id', 'text')
+        .addColumn('lineage_id', 'text')
+        .addColumn('title', 'text', (c) => c.notNull())
+        .addColumn('message_count', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('conversations_updated').on('conversations').columns(['updated_at', 'id']).execute()
+
+      await db.schema
+        .createTable('chat_messages')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id').onDelete('cascade'))
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('user', 'assistant')`))
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('request_id', 'text')
+        .addColumn('error', 'text')
+        .execute()
+      await db.schema.createIndex('chat_messages_conversation').on('chat_messages').columns(['conversation_id', 'id']).execute()
+
+      await db.schema.alterTable('api_keys').addColumn('faults_json', 'text').execute()
+      await db.schema.alterTable('request_log').addColumn('tokens_in', 'integer').execute()
+      await db.schema.alterTable('request_log').addColumn('tokens_out', 'integer').execute()
+      await db.schema.alterTable('request_log').addColumn('fault', 'text').execute()
+      await db.schema.alterTable('usage_minute').addColumn('tokens_in', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await db.schema.alterTable('usage_minute').addColumn('tokens_out', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

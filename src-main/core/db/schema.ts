@@ -31,6 +31,8 @@ export interface ApiKeyTable {
   created_by: string | null
   /** The soul the key acts as in the marketplace; null: the operator's own soul. */
   soul_id: string | null
+  /** Fault injection (src-shared/agents.ts Faults) as JSON; null: none. */
+  faults_json: string | null
 }
 
 export interface SoulTable {
@@ -141,6 +143,11 @@ export interface RequestLogTable {
   latency_ms: number
   error_code: string | null
   source: string
+  /** Chat: tokens of the prompt and of the answer; null elsewhere. */
+  tokens_in: number | null
+  tokens_out: number | null
+  /** Set when the request's outcome was injected (the key's faults): error_429, error_500, latency, stream_cut. */
+  fault: string | null
 }
 
 export interface UsageMinuteTable {
@@ -151,6 +158,47 @@ export interface UsageMinuteTable {
   limited: number
   latency_sum_ms: number
   latency_max_ms: number
+  tokens_in: number
+  tokens_out: number
+}
+
+export interface AgentTable {
+  id: string
+  slug: string
+  name: string
+  description: string
+  provider: 'scripted' | 'openai-compatible'
+  /** ScriptedSettings as JSON, for scripted agents. */
+  scripted_json: string | null
+  /** UpstreamSettings as JSON (no key), for openai-compatible agents. */
+  upstream_json: string | null
+  /** The upstream's API key, sealed by the SecretBox (never plain text). */
+  upstream_key_sealed: string | null
+  built_in: number
+  created_at: number
+  updated_at: number
+}
+
+export interface ConversationTable {
+  id: string
+  agent_slug: string
+  key_id: string | null
+  /** The key's lineage: a conversation can be continued by the key that began it, rolled or not. */
+  lineage_id: string | null
+  title: string
+  message_count: number
+  created_at: number
+  updated_at: number
+}
+
+export interface ChatMessageTable {
+  id: Generated<number>
+  conversation_id: string
+  role: 'user' | 'assistant'
+  content: string
+  at: number
+  request_id: string | null
+  error: string | null
 }
 
 export interface AuditLogTable {
@@ -183,6 +231,9 @@ export interface Database {
   subscriptions: SubscriptionTable
   ledger: LedgerTable
   activity: ActivityTable
+  agents: AgentTable
+  conversations: ConversationTable
+  chat_messages: ChatMessageTable
 }
 
 export type TierRow = Selectable<TierTable>
@@ -197,3 +248,6 @@ export type LicenseRow = Selectable<LicenseTable>
 export type SubscriptionRow = Selectable<SubscriptionTable>
 export type LedgerRow = Selectable<LedgerTable>
 export type ActivityRow = Selectable<ActivityTable>
+export type AgentRow = Selectable<AgentTable>
+export type ConversationRow = Selectable<ConversationTable>
+export type ChatMessageRow = Selectable<ChatMessageTable>

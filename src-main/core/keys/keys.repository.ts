@@ -4,7 +4,7 @@ import type { ApiKeyRow, NewApiKeyRow } from '../db/schema'
 export type KeyChanges = Partial<
   Pick<
     ApiKeyRow,
-    'name' | 'scopes' | 'tier_id' | 'expires_at' | 'revoked_at' | 'rolled_to_id' | 'spend_per_purchase_cents' | 'spend_per_day_cents' | 'soul_id'
+    'name' | 'scopes' | 'tier_id' | 'expires_at' | 'revoked_at' | 'rolled_to_id' | 'spend_per_purchase_cents' | 'spend_per_day_cents' | 'soul_id' | 'faults_json'
   >
 >
 

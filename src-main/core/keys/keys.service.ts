@@ -1,3 +1,4 @@
+import { Faults } from '../../../src-shared/agents'
 import type { KeyDto } from '../../../src-shared/dto'
 import { DEFAULT_SCOPES, type Scope } from '../../../src-shared/scopes'
 import type { AuditService, Actor } from '../audit/audit.service'
@@ -43,6 +44,8 @@ export interface AuthenticatedKey {
   expiresAt: number | null
   /** The soul it acts as in the marketplace (the operator's own soul when the key names none). */
   soulId: string
+  /** Fault injection on this key; null: none. */
+  faults: Faults | null
 }
 
 /** The operator's own soul: what a key that names no soul acts as. */
@@ -60,6 +63,17 @@ const AUTH_FAILURES = Object.fromEntries(
 const centsOrNull = (money: string | null | undefined): number | null => (money == null ? null : toCents(money))
 const moneyOrNull = (cents: number | null): string | null => (cents === null ? null : fromCents(cents))
 const uniqueScopes = (scopes: readonly Scope[]): Scope[] => [...new Set(scopes)]
+/** A stored fault configuration, or null when there is none or it no longer reads (never fatal). */
+export function parseFaults(json: string | null): Faults | null {
+  if (json === null) return null
+  try {
+    const parsed = Faults.safeParse(JSON.parse(json))
+    return parsed.success ? Object.freeze(parsed.data) : null
+  } catch {
+    return null
+  }
+}
+
 const tierView = (tier: RateLimitTier) => ({ tierId: tier.id, limit: tier.limit, window: tier.window })
 
 /** A new key's fields once defaults are applied and checked. */
@@ -125,6 +139,7 @@ export class KeysService {
           perPurchase: moneyOrNull(row.spend_per_purchase_cents),
           perDay: moneyOrNull(row.spend_per_day_cents),
         }),
+        faults: parseFaults(row.faults_json),
       }
       this.dtoParts.set(row, parts)
     }
@@ -271,6 +286,7 @@ export class KeysService {
       lineage_id: id,
       created_by: fields.createdBy,
       soul_id: fields.soulId,
+      faults_json: null,
     }
     const key = this.toDto(row)
     this.store.transaction(() => {
@@ -414,8 +430,22 @@ export class KeysService {
         tierId: row.tier_id,
         expiresAt: row.expires_at,
         soulId: row.soul_id ?? OPERATOR_SOUL_ID,
+        faults: parseFaults(row.faults_json),
       },
     }
+  }
+
+  /** Switches fault injection on this key on (with these settings) or off (null). Takes effect on the next request. */
+  setFaults(id: string, faults: Faults | null, actor: Actor): KeyDto {
+    return this.store.transaction(() => {
+      const current = this.row(id)
+      if (current.revoked_at !== null) throw new DomainError('CONFLICT', `Key ${id} is revoked and cannot be changed.`)
+      const before = this.toDto(current)
+      this.repo.update(id, { faults_json: faults === null ? null : JSON.stringify(Faults.parse(faults)) })
+      const after = this.get(id)
+      this.audit.record({ actor, action: faults === null ? 'key.faults_cleared' : 'key.faults_set', targetType: 'key', targetId: id, before, after })
+      return after
+    })
   }
 
 

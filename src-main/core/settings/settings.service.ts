@@ -6,6 +6,10 @@ export const DEFAULT_SETTINGS: Settings = {
   requestLogRetentionDays: 30,
   corsOrigins: [],
   allowedHosts: [],
+  chatMaxMessageChars: 32_000,
+  chatMaxStreamsPerKey: 20,
+  upstreamConnectTimeoutSeconds: 10,
+  upstreamIdleTimeoutSeconds: 60,
 }
 
 /** Operator settings, one row per field, validated with the contract's schema on the way in and out. */

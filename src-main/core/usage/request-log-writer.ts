@@ -12,13 +12,28 @@ export type LoggedRequest = Omit<RequestLogRowRecord, 'seq'>
 export type FlatBatch = Array<string | number | null>
 
 /** The columns in the order the insert statements bind them (and FlatBatch holds them). */
-const TEMPLATE_ROW: LoggedRequest = { id: '', at: 0, key_id: null, method: '', path: '', status: 0, latency_ms: 0, error_code: null, source: '' }
+const TEMPLATE_ROW: LoggedRequest = {
+  id: '',
+  at: 0,
+  key_id: null,
+  method: '',
+  path: '',
+  status: 0,
+  latency_ms: 0,
+  error_code: null,
+  source: '',
+  tokens_in: null,
+  tokens_out: null,
+  fault: null,
+}
 export const COLUMN_NAMES = Object.keys(TEMPLATE_ROW) as Array<keyof LoggedRequest>
 export const COLUMNS = COLUMN_NAMES.length
 const AT = COLUMN_NAMES.indexOf('at')
 const KEY_ID = COLUMN_NAMES.indexOf('key_id')
 const STATUS = COLUMN_NAMES.indexOf('status')
 const LATENCY = COLUMN_NAMES.indexOf('latency_ms')
+const TOKENS_IN = COLUMN_NAMES.indexOf('tokens_in')
+const TOKENS_OUT = COLUMN_NAMES.indexOf('tokens_out')
 
 export function flatten(rows: readonly LoggedRequest[]): FlatBatch {
   const values: FlatBatch = new Array(rows.length * COLUMNS)
@@ -38,6 +53,8 @@ interface Bucket {
   limited: number
   sum: number
   max: number
+  tokensIn: number
+  tokensOut: number
 }
 
 /**
@@ -58,13 +75,15 @@ export class RequestLogWriter {
       `insert into request_log (${COLUMN_NAMES.join(', ')}) select ${COLUMN_NAMES.map((column) => `value->>'${column}'`).join(', ')} from json_each(?)`,
     )
     this.rollUpFromJson = store.sqlite.prepare(
-      `insert into usage_minute (key_id, minute, requests, errors, limited, latency_sum_ms, latency_max_ms)
+      `insert into usage_minute (key_id, minute, requests, errors, limited, latency_sum_ms, latency_max_ms, tokens_in, tokens_out)
        select coalesce(value->>'key_id', '${UNAUTHENTICATED}'), (value->>'at') / 60000, count(*), sum((value->>'status') >= 400),
-              sum((value->>'status') = 429), sum(value->>'latency_ms'), max(value->>'latency_ms')
+              sum((value->>'status') = 429), sum(value->>'latency_ms'), max(value->>'latency_ms'),
+              coalesce(sum(value->>'tokens_in'), 0), coalesce(sum(value->>'tokens_out'), 0)
        from json_each(?) where true group by 1, 2
        on conflict (key_id, minute) do update set requests = requests + excluded.requests, errors = errors + excluded.errors,
          limited = limited + excluded.limited, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,
-         latency_max_ms = max(latency_max_ms, excluded.latency_max_ms)`,
+         latency_max_ms = max(latency_max_ms, excluded.latency_max_ms),
+         tokens_in = tokens_in + excluded.tokens_in, tokens_out = tokens_out + excluded.tokens_out`,
     )
   }
 
@@ -98,12 +117,14 @@ export class RequestLogWriter {
       let minutes = byKey.get(keyId)
       if (!minutes) byKey.set(keyId, (minutes = new Map()))
       let bucket = minutes.get(minute)
-      if (!bucket) minutes.set(minute, (bucket = { keyId, minute, requests: 0, errors: 0, limited: 0, sum: 0, max: 0 }))
+      if (!bucket) minutes.set(minute, (bucket = { keyId, minute, requests: 0, errors: 0, limited: 0, sum: 0, max: 0, tokensIn: 0, tokensOut: 0 }))
       bucket.requests++
       if (status >= 400) bucket.errors++
       if (status === 429) bucket.limited++
       bucket.sum += latency
       if (latency > bucket.max) bucket.max = latency
+      bucket.tokensIn += (values[base + TOKENS_IN] as number | null) ?? 0
+      bucket.tokensOut += (values[base + TOKENS_OUT] as number | null) ?? 0
     }
     for (const minutes of byKey.values()) for (const b of minutes.values()) this.upsert(b)
   }
@@ -112,7 +133,17 @@ export class RequestLogWriter {
     this.store.run(
       this.store.db
         .insertInto('usage_minute')
-        .values({ key_id: b.keyId, minute: b.minute, requests: b.requests, errors: b.errors, limited: b.limited, latency_sum_ms: b.sum, latency_max_ms: b.max })
+        .values({
+          key_id: b.keyId,
+          minute: b.minute,
+          requests: b.requests,
+          errors: b.errors,
+          limited: b.limited,
+          latency_sum_ms: b.sum,
+          latency_max_ms: b.max,
+          tokens_in: b.tokensIn,
+          tokens_out: b.tokensOut,
+        })
         .onConflict((oc) =>
           oc.columns(['key_id', 'minute']).doUpdateSet((eb) => ({
             requests: eb('usage_minute.requests', '+', b.requests),
@@ -120,6 +151,8 @@ export class RequestLogWriter {
             limited: eb('usage_minute.limited', '+', b.limited),
             latency_sum_ms: eb('usage_minute.latency_sum_ms', '+', b.sum),
             latency_max_ms: eb.fn('max', ['usage_minute.latency_max_ms', eb.val(b.max)]),
+            tokens_in: eb('usage_minute.tokens_in', '+', b.tokensIn),
+            tokens_out: eb('usage_minute.tokens_out', '+', b.tokensOut),
           })),
         ),
     )

@@ -29,6 +29,9 @@ export const toRequestDto = (row: RequestLogRowRecord): RequestLogRow & { seq: n
   latencyMs: row.latency_ms,
   errorCode: row.error_code,
   source: row.source === 'playground' ? 'playground' : 'api',
+  tokensIn: row.tokens_in,
+  tokensOut: row.tokens_out,
+  fault: row.fault,
 })
 
 /** The writer's health, for `server.status` and the GUI. */

@@ -23,6 +23,7 @@ const STATUS: Record<AdminErrorCode, number> = {
   CONFLICT: 409,
   STORAGE_FULL: 507,
   STORAGE_UNAVAILABLE: 503,
+  UPSTREAM_FAILED: 502,
   INTERNAL_ERROR: 500,
 }
 

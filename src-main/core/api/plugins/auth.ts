@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import type { Faults } from '../../../../src-shared/agents'
 import type { Scope } from '../../../../src-shared/scopes'
 import { toIso } from '../../clock'
+import type { FaultInjector } from '../../faults/fault-injector'
 import type { AuthFailure, AuthResult, KeysService } from '../../keys/keys.service'
 import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelimit.service'
 import { bearerToken } from '../bearer'
@@ -33,17 +35,20 @@ function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): vo
  * (401), then its tier's limit (429, nothing consumed), then the route's scope (403). A synchronous
  * hook: the whole decision, check and consume included, is one step of the event loop.
  */
-export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, scope: Scope | undefined) {
+export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, scope: Scope | undefined, faults: FaultInjector, isChat = false) {
   return function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+    let delayMs: number
     try {
-      gate(request, reply)
-      done()
+      delayMs = gate(request, reply)
     } catch (error) {
-      done(error as Error)
+      return done(error as Error)
     }
+    if (delayMs > 0) setTimeout(done, delayMs)
+    else done()
   }
 
-  function gate(request: FastifyRequest, reply: FastifyReply): void {
+  /** Lets the request through, or throws its refusal; returns the latency to inject (0: none). */
+  function gate(request: FastifyRequest, reply: FastifyReply): number {
     const header = request.headers.authorization
     const secret = bearerToken(header)
     const result: AuthResult =
@@ -75,5 +80,30 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
         granted: [...result.key.scopes],
       })
     }
+    const injected = result.key.faults
+    return injected === null ? 0 : inject(request, reply, injected, result.row.faults_json!)
+  }
+
+  /**
+   * The key's fault injection, after the real checks passed (a real 401, 429 or 403 always wins, and an
+   * injected failure counts against the window like any accepted request). Marked on the request-log row.
+   */
+  function inject(request: FastifyRequest, reply: FastifyReply, injected: Faults, json: string): number {
+    if (injected.kind === 'stream_cut' || (injected.routes === 'chat' && !isChat)) return 0
+    if (!faults.hits(request.apiKey!.id, injected, json)) return 0
+    request.fault = injected.kind
+    if (injected.kind === 'latency') return injected.latencyMs
+    if (injected.kind === 'error_500')
+      throw new ApiError(500, 'INTERNAL_ERROR', 'Internal server error. The details are in the server log under this request id.')
+    const outcome = request.rateLimit!
+    const retryAfter = injected.retryAfterSeconds
+    const resetAt = toIso(outcome.now + retryAfter * 1000)
+    reply.header('retry-after', retryAfter)
+    throw new ApiError(
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      `Rate limit exceeded: ${outcome.limit} requests per ${outcome.policy.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
+      { resetAt, limit: outcome.limit, window: outcome.policy.window },
+    )
   }
 }

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { STORAGE_MESSAGES, STORAGE_RETRY_AFTER_SECONDS, storageProblem } from '../../db/storage-errors'
 import { DomainError, MarketplaceError, type MarketplaceErrorCode } from '../../errors'
+import { UpstreamError } from '../../agents/providers/types'
+import { ChatError, type ChatErrorCode } from '../../chat/chat.service'
 import { KeyPermissionError } from '../../keys/ownership'
 import { ApiError, errorEnvelope } from '../envelope'
 
@@ -18,11 +20,28 @@ const MARKETPLACE_STATUS: Record<MarketplaceErrorCode, number> = {
   INVALID_REQUEST: 400,
 }
 
+const CHAT_STATUS: Record<ChatErrorCode, number> = {
+  AGENT_NOT_FOUND: 404,
+  NOT_FOUND: 404,
+  INVALID_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  CONCURRENT_STREAMS_EXCEEDED: 429,
+}
+
 /** Turns anything thrown on a route into the SPEC §4 error envelope. A 5xx never shows its cause. */
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   // A key acting beyond its own rights (KeysService's *AsKey rules), with the service's reason in details.
   if (error instanceof KeyPermissionError) return new ApiError(403, 'INSUFFICIENT_PERMISSIONS', error.message, error.details)
+  if (error instanceof ChatError) return new ApiError(CHAT_STATUS[error.code], error.code, error.message, error.details)
+  // A model server that failed before the answer began: 504 when it was too slow, 502 otherwise, its status in details.
+  if (error instanceof UpstreamError) {
+    const slow = error.failure === 'timeout' || error.failure === 'idle'
+    return new ApiError(slow ? 504 : 502, slow ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', error.message, {
+      failure: error.failure,
+      ...(error.status !== undefined && { upstreamStatus: error.status }),
+    })
+  }
   if (error instanceof MarketplaceError) return new ApiError(MARKETPLACE_STATUS[error.code], error.code, error.message, error.details)
   if (error instanceof DomainError)
     return new ApiError(DOMAIN_STATUS[error.code], error.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_REQUEST', error.message, error.details)
@@ -47,5 +66,6 @@ export function errorHandler(error: unknown, request: FastifyRequest, reply: Fas
   if (apiError.statusCode >= 500) request.log.error({ err: error, reqId: request.id }, 'request failed')
   request.errorCode = apiError.code
   if (apiError.statusCode === 503 || apiError.statusCode === 507) reply.header('retry-after', STORAGE_RETRY_AFTER_SECONDS)
+  if (apiError.code === 'CONCURRENT_STREAMS_EXCEEDED') reply.header('retry-after', 1)
   reply.code(apiError.statusCode).send(errorEnvelope(apiError.code, apiError.message, request.id, apiError.details))
 }

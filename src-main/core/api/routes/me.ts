@@ -9,7 +9,7 @@ import type { RateLimitTier } from '../../tiers/tiers.service'
 import { authErrors, success } from '../envelope'
 import { compileSerializer } from '../serializer'
 
-const MeKey = KeyDto.omit({ rolledToId: true })
+const MeKey = KeyDto.omit({ rolledToId: true, faults: true })
 const MeDto = z.object({
   key: MeKey,
   soul: z.object({ id: z.string(), name: z.string() }).describe('the soul the key acts as in the marketplace'),
@@ -37,7 +37,7 @@ function createMeBody(keys: KeysService, souls: SoulsService) {
     const status = keys.statusOf(row)
     let key = keyParts.get(row)
     if (key === undefined || key.status !== status) {
-      const { rolledToId: _rolled, ...shown } = keys.toDto(row)
+      const { rolledToId: _rolled, faults: _faults, ...shown } = keys.toDto(row)
       const soulId = row.soul_id ?? OPERATOR_SOUL_ID
       key = { status, json: `${stringifyKey(shown)},"soul":${JSON.stringify({ id: soulId, name: souls.name(soulId) })}` }
       keyParts.set(row, key)

@@ -1,0 +1,182 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { ChatUsage, ConversationWithMessages, PublicAgent } from '../../../../src-shared/agents'
+import type { AgentsService } from '../../agents/agents.service'
+import { UpstreamError } from '../../agents/providers/types'
+import type { ChatExchange, ChatService } from '../../chat/chat.service'
+import type { FaultInjector } from '../../faults/fault-injector'
+import { authErrors, success } from '../envelope'
+import { SseWriter } from '../sse'
+
+const ChatBody = z.object({
+  message: z.string().min(1, 'message is required').describe('what to ask the agent'),
+  agent: z.string().min(1, 'agent is required').max(100).describe('the agent\'s slug, e.g. "support-bot"'),
+  stream: z.boolean().optional().describe('true: text/event-stream of {"content"} chunks closed by [DONE]'),
+  conversation_id: z.string().min(1).max(64).optional().describe('continue this conversation (conv_…)'),
+})
+
+const ChatReply = z.object({
+  response: z.string(),
+  agent: z.string(),
+  conversation_id: z.string(),
+  request_id: z.string(),
+  usage: ChatUsage,
+})
+
+export interface ChatRouteDeps {
+  agents: AgentsService
+  chat: ChatService
+  faults: FaultInjector
+  /** Logs a request whose client left mid-stream (fastify's onResponse runs only for finished responses). */
+  logAbandoned: (request: FastifyRequest, reply: FastifyReply) => void
+  heartbeatMs?: number
+}
+
+const STREAM_ERROR = (message: string) => JSON.stringify({ error: { code: 'stream_error', message } })
+
+/** Seed 001's chat: `POST /chat` (JSON or SSE), the agents a key can talk to, and a conversation's history. */
+export const chatRoutes =
+  (deps: ChatRouteDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const security = [{ bearerAuth: [] }]
+
+    app.post(
+      '/chat',
+      {
+        config: { scope: 'chat', chat: true },
+        schema: {
+          tags: ['chat'],
+          security,
+          summary: 'Ask an agent; with stream: true the answer arrives as server-sent events',
+          description:
+            'Without stream: {response, agent, conversation_id, request_id, usage}. With stream: text/event-stream, one `data: {"content": "…"}` event per chunk, ' +
+            'closed by `data: [DONE]`; a failure after the stream began sends `data: {"error": {"code": "stream_error", "message": "…"}}` then `data: [DONE]`.',
+          body: ChatBody,
+          response: { 200: ChatReply.describe('the answer (or, with stream: true, a text/event-stream)'), ...authErrors },
+        },
+      },
+      async (request, reply) => {
+        const { message, agent, stream, conversation_id: conversationId } = request.body
+        const key = request.apiKey!
+        const exchange = deps.chat.begin({
+          message,
+          agent,
+          conversationId,
+          caller: { keyId: key.id, lineageId: key.lineageId },
+          requestId: request.id,
+          stream: stream === true,
+        })
+        const controller = new AbortController()
+        const onClose = () => {
+          if (!reply.raw.writableFinished) controller.abort()
+        }
+        reply.raw.on('close', onClose)
+        try {
+          if (stream === true) return await streamAnswer(request, reply, exchange, controller)
+          return await answerAtOnce(request, exchange, controller.signal)
+        } finally {
+          reply.raw.off('close', onClose)
+        }
+      },
+    )
+
+    async function answerAtOnce(request: FastifyRequest, exchange: ChatExchange, signal: AbortSignal) {
+      try {
+        for await (const _chunk of exchange.events(signal)) {
+          // gathered by the exchange
+        }
+      } catch (error) {
+        exchange.abandon()
+        throw error
+      }
+      const { response, usage } = exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+      request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
+      return { response, agent: exchange.agent.agent.slug, conversation_id: exchange.conversationId, request_id: request.id, usage }
+    }
+
+    /**
+     * Nothing is sent until the agent's first words: a failure before them is a normal JSON error. From
+     * then on each chunk is written as it arrives; a failure, or a cut by the key's fault injection, ends
+     * the stream with `stream_error` then `[DONE]`; a client that leaves aborts the agent at once.
+     */
+    async function streamAnswer(request: FastifyRequest, reply: FastifyReply, exchange: ChatExchange, controller: AbortController): Promise<void> {
+      const chunks = exchange.events(controller.signal)
+      let first: IteratorResult<string>
+      try {
+        first = await chunks.next()
+      } catch (error) {
+        exchange.abandon()
+        throw error
+      }
+      const faults = request.apiKey!.faults
+      const cutAfter =
+        faults?.kind === 'stream_cut' && deps.faults.hits(`${request.apiKey!.id}:stream`, faults, request.apiKeyRow!.faults_json!) ? faults.afterChunks : -1
+
+      const sse = new SseWriter(reply, deps.heartbeatMs)
+      let sent = 0
+      let failure: string | null = null
+      try {
+        for (let next = first; !next.done; next = await chunks.next()) {
+          if (sent === cutAfter) {
+            request.fault = 'stream_cut'
+            failure = `The stream was cut after ${cutAfter} chunks by this key's fault injection.`
+            controller.abort()
+            break
+          }
+          await sse.data(JSON.stringify({ content: next.value }))
+          sent++
+          if (!sse.open) break
+        }
+        if (failure === null && cutAfter === sent && sent > 0 && request.fault === null) {
+          // The answer had exactly as many chunks as the cut allows: the cut still shows, at its end.
+          request.fault = 'stream_cut'
+          failure = `The stream was cut after ${cutAfter} chunks by this key's fault injection.`
+        }
+      } catch (error) {
+        failure = error instanceof UpstreamError ? error.message : 'The agent failed while answering.'
+        if (!(error instanceof UpstreamError)) request.log.error({ err: error, reqId: request.id }, 'chat stream failed')
+      }
+      if (!sse.open) failure ??= 'the client closed the connection'
+      const { usage } = exchange.finish(failure)
+      request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
+      if (!sse.open) {
+        request.errorCode = 'CLIENT_CLOSED'
+        deps.logAbandoned(request, reply)
+        return
+      }
+      if (failure !== null) {
+        request.errorCode = 'STREAM_ERROR'
+        await sse.data(STREAM_ERROR(failure))
+      }
+      await sse.data('[DONE]')
+      sse.end()
+    }
+
+    app.get(
+      '/agents',
+      {
+        config: { scope: 'chat' },
+        schema: { tags: ['chat'], security, summary: 'The agents this server answers as', response: { 200: success(z.array(PublicAgent)), ...authErrors } },
+      },
+      () => ({
+        success: true as const,
+        data: deps.agents.list().map(({ slug, name, description, provider }) => ({ slug, name, description, provider })),
+      }),
+    )
+
+    app.get(
+      '/conversations/:id',
+      {
+        config: { scope: 'chat' },
+        schema: {
+          tags: ['chat'],
+          security,
+          summary: 'A conversation this key had, with its messages',
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: { 200: success(ConversationWithMessages), ...authErrors },
+        },
+      },
+      (request) => ({ success: true as const, data: deps.chat.get(request.params.id, { keyId: request.apiKey!.id, lineageId: request.apiKey!.lineageId }) }),
+    )
+  }
