@@ -121,3 +121,34 @@ export const ImageIcon = (p: IconProps) => (
     <path d="M21 16l-5-5-9 9" />
   </Icon>
 )
+export const RobotIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="4" y="8" width="16" height="12" rx="2" />
+    <path d="M12 8V4M10 4h4M9 13v1M15 13v1M10 17h4M2 13v3M22 13v3" />
+  </Icon>
+)
+export const SendIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M10 14L21 3M21 3l-6.5 18a.55.55 0 0 1-1 0L10 14l-7-3.5a.55.55 0 0 1 0-1z" />
+  </Icon>
+)
+export const ArrowUpIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 19V5M6 11l6-6 6 6" />
+  </Icon>
+)
+export const ArrowDownIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Icon>
+)
+export const TrashIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4 7h16M10 11v6M14 11v6M5 7l1 12a2 2 0 0 0 2 2h8a2 2 0 0 0 2-2l1-12M9 7V4a1 1 0 0 1 1-1h4a1 1 0 0 1 1 1v3" />
+  </Icon>
+)
+export const BoltIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M13 3v7h6l-8 11v-7H5z" />
+  </Icon>
+)

@@ -13,6 +13,8 @@ import { useAdmin } from '../../store'
 import { OPERATOR_SOUL_LABEL } from '../marketplace/labels'
 import { CreateKeyModal } from './CreateKeyModal'
 import { EditKeyModal } from './EditKeyModal'
+import { faultsBadge, faultsEffect } from './faults'
+import { FaultsModal } from './FaultsModal'
 import { RollKeyModal } from './RollKeyModal'
 
 const STATUS_COLOR: Record<KeyDto['status'], string> = {
@@ -94,10 +96,34 @@ function statusDetail(key: KeyDto): string {
   }
 }
 
+/** A key failing on purpose says so on its row, so nobody forgets it is. */
+function FaultsBadge({ target, onOpen }: { target: KeyDto; onOpen: (key: KeyDto) => void }) {
+  if (!target.faults) return null
+  return (
+    <Tooltip label={`${faultsEffect(target.faults)} Click to change or switch off.`} multiline w={300} withArrow>
+      <Badge
+        color="orange"
+        variant="filled"
+        tt="none"
+        miw="max-content"
+        component="button"
+        type="button"
+        style={{ cursor: 'pointer' }}
+        onClick={() => onOpen(target)}
+        aria-label={`${faultsBadge(target.faults)}: change or switch off the fault injection of key ${target.name}`}
+        data-testid={`faults-badge-${target.id}`}
+      >
+        {faultsBadge(target.faults)}
+      </Badge>
+    </Tooltip>
+  )
+}
+
 /** What a row's buttons open. */
 interface KeyActions {
   edit: (key: KeyDto) => void
   roll: (key: KeyDto) => void
+  faults: (key: KeyDto) => void
   revoke: (key: KeyDto) => void
 }
 
@@ -125,11 +151,14 @@ function keyColumns(now: number, tierName: (id: string) => string, soulName: (id
       key: 'status',
       header: 'Status',
       cell: (key) => (
-        <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
-          <Badge color={STATUS_COLOR[key.status]} variant="light" miw="max-content" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
-            {key.status}
-          </Badge>
-        </Tooltip>
+        <Stack gap={4} align="flex-start">
+          <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
+            <Badge color={STATUS_COLOR[key.status]} variant="light" miw="max-content" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
+              {key.status}
+            </Badge>
+          </Tooltip>
+          <FaultsBadge target={key} onOpen={actions.faults} />
+        </Stack>
       ),
     },
     { key: 'created', header: 'Created', cell: (key) => <TimeCell iso={key.createdAt} empty="—" now={now} /> },
@@ -156,11 +185,13 @@ function KeyButtons({ target, actions }: { target: KeyDto; actions: KeyActions }
   const buttons = [
     { verb: 'Edit', id: 'edit', enabled: active, onClick: actions.edit },
     { verb: 'Roll', id: 'roll', enabled: active, onClick: actions.roll },
+    // Faults can be switched off on any key that still has them; set only on one that still works.
+    { verb: 'Faults', id: 'faults', enabled: usable || target.faults !== null, onClick: actions.faults, label: `Fault injection for key ${target.name}` },
     { verb: 'Revoke', id: 'revoke', enabled: usable, onClick: actions.revoke, danger: true },
   ]
   return (
     <Group gap="xs" wrap="nowrap" justify="flex-end">
-      {buttons.map(({ verb, id, enabled, onClick, danger }) => (
+      {buttons.map(({ verb, id, enabled, onClick, danger, label }) => (
         <Button
           key={id}
           size="xs"
@@ -168,7 +199,7 @@ function KeyButtons({ target, actions }: { target: KeyDto; actions: KeyActions }
           color={danger ? 'red' : undefined}
           disabled={!enabled}
           onClick={() => onClick(target)}
-          aria-label={`${verb} key ${target.name}`}
+          aria-label={label ?? `${verb} key ${target.name}`}
           data-testid={`${id}-${target.id}`}
         >
           {verb}
@@ -194,6 +225,7 @@ export function KeysPage() {
   const [revoking, setRevoking] = useState<KeyDto | null>(null)
   const [rolling, setRolling] = useState<KeyDto | null>(null)
   const [editing, setEditing] = useState<KeyDto | null>(null)
+  const [faulting, setFaulting] = useState<string | null>(null)
 
   const now = useNow(30_000)
   const tierName = (id: string) => tiers.find((tier) => tier.id === id)?.name ?? id
@@ -230,10 +262,10 @@ export function KeysPage() {
         label="API keys"
         testId="keys-table"
         minWidth={1040}
-        columns={keyColumns(now, tierName, soulName, { edit: setEditing, roll: setRolling, revoke: setRevoking })}
+        columns={keyColumns(now, tierName, soulName, { edit: setEditing, roll: setRolling, faults: (key) => setFaulting(key.id), revoke: setRevoking })}
         rows={keys}
         rowKey={(key) => key.id}
-        rowAttributes={(key) => ({ 'data-testid': `key-row-${key.id}`, 'data-key-name': key.name })}
+        rowAttributes={(key) => ({ 'data-testid': `key-row-${key.id}`, 'data-key-name': key.name, 'data-faults': key.faults?.kind })}
         loading={!keysLoaded}
         empty="No keys yet. Create one to call the API."
       />
@@ -247,6 +279,8 @@ export function KeysPage() {
         }}
       />
       <EditKeyModal target={editing} onClose={() => setEditing(null)} />
+      {/* By id, so the dialog shows the key as the table has it now. */}
+      <FaultsModal target={keys.find((key) => key.id === faulting) ?? null} onClose={() => setFaulting(null)} />
       <RollKeyModal
         target={rolling}
         onClose={() => setRolling(null)}

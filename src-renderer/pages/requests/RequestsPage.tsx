@@ -1,4 +1,4 @@
-import { Badge, Group, SegmentedControl, Select, Stack, Text, TextInput } from '@mantine/core'
+import { Badge, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
 import { useEffect, useState } from 'react'
 import { DataTable, type Column } from '../../components/DataTable'
@@ -6,6 +6,7 @@ import { formatDateTime, formatLatency, formatTimeOfDay } from '../../components
 import { PageHeader } from '../../components/PageHeader'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin, type RequestRow, type StatusClass } from '../../store'
+import { injectedLabel } from '../keys/faults'
 
 const STATUS_CLASSES = [
   { value: 'all', label: 'All' },
@@ -60,6 +61,13 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
           <Badge color={statusColor(row.status)} variant="light">
             {row.status}
           </Badge>
+          {row.fault && (
+            <Tooltip label="The key’s fault injection shaped this answer on purpose" withArrow>
+              <Badge color="orange" variant="filled" tt="none" miw="max-content" tabIndex={0} data-testid="request-fault">
+                {injectedLabel(row.fault)}
+              </Badge>
+            </Tooltip>
+          )}
           {row.errorCode && (
             <Text size="xs" c="dimmed" ff="monospace">
               {row.errorCode}
@@ -69,6 +77,22 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
       ),
     },
     { key: 'latency', header: 'Latency', align: 'right', nowrap: true, cell: (row) => <Text size="sm" ff="monospace">{formatLatency(row.latencyMs)}</Text> },
+    {
+      key: 'tokens',
+      header: 'Tokens',
+      align: 'right',
+      nowrap: true,
+      cell: (row) =>
+        row.tokensIn === null && row.tokensOut === null ? (
+          <Text size="sm" c="dimmed">
+            —
+          </Text>
+        ) : (
+          <Text size="sm" ff="monospace" title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
+            {row.tokensIn?.toLocaleString() ?? '—'} in · {row.tokensOut?.toLocaleString() ?? '—'} out
+          </Text>
+        ),
+    },
     { key: 'key', header: 'Key', cell: (row) => <Text size="sm" c={row.keyId ? undefined : 'dimmed'}>{keyName(row.keyId) ?? 'none'}</Text> },
     { key: 'id', header: 'Request ID', cell: (row) => <Text size="xs" ff="monospace" c="dimmed">{row.id}</Text> },
   ]
@@ -145,12 +169,12 @@ export function RequestsPage() {
       <DataTable
         label="Request log"
         testId="requests-table"
-        minWidth={900}
+        minWidth={1040}
         dense
         columns={requestColumns(keyName)}
         rows={rows}
         rowKey={(row) => row.id}
-        rowAttributes={(row) => ({ 'data-testid': 'request-row', 'data-path': row.path, 'data-status': row.status })}
+        rowAttributes={(row) => ({ 'data-testid': 'request-row', 'data-path': row.path, 'data-status': row.status, 'data-fault': row.fault ?? undefined })}
         loading={!loaded}
         empty="No requests match. Calls to the API appear here as they happen."
         older={{ total, loading: loadingOlder, onLoad: () => void loadOlderRequests(), testId: 'requests-load-older' }}

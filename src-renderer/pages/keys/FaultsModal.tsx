@@ -1,0 +1,243 @@
+import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Slider, Stack, Text } from '@mantine/core'
+import { useState, type FormEvent } from 'react'
+import type { FaultKind, Faults } from '../../../src-shared/agents'
+import type { KeyDto } from '../../../src-shared/dto'
+import { useAgents } from '../agents/agents-store'
+import { useAdmin } from '../../store'
+import { FAULT_KIND_LABEL, FAULT_KINDS, faultsEffect } from './faults'
+
+interface Props {
+  target: KeyDto | null
+  onClose: () => void
+}
+
+/** Makes a share of a key's requests fail on purpose, or switches that off. */
+export function FaultsModal({ target, onClose }: Props) {
+  return (
+    <Modal opened={target !== null} onClose={onClose} title={`Fault injection for “${target?.name ?? ''}”`} size="lg" centered>
+      {/* Keyed so each opening starts from the key's current faults. */}
+      {target && <FaultsForm key={target.id} target={target} onClose={onClose} />}
+    </Modal>
+  )
+}
+
+type NumberDraft = number | string
+
+interface Draft {
+  kind: FaultKind
+  percent: NumberDraft
+  routes: Faults['routes']
+  latencyMs: NumberDraft
+  afterChunks: NumberDraft
+  retryAfterSeconds: NumberDraft
+}
+
+const DEFAULTS: Draft = { kind: 'error_429', percent: 50, routes: 'all', latencyMs: 1000, afterChunks: 3, retryAfterSeconds: 1 }
+
+const draftOf = (faults: Faults | null): Draft => (faults ? { ...faults } : DEFAULTS)
+
+const inRange = (value: NumberDraft, min: number, max: number) => value !== '' && Number.isInteger(Number(value)) && Number(value) >= min && Number(value) <= max
+const rangeError = (value: NumberDraft, min: number, max: number) =>
+  inRange(value, min, max) ? null : `A whole number from ${min.toLocaleString()} to ${max.toLocaleString()}`
+
+const faultsOf = (draft: Draft): Faults => ({
+  kind: draft.kind,
+  percent: Number(draft.percent),
+  // A stream can only be cut on the chat route.
+  routes: draft.kind === 'stream_cut' ? 'chat' : draft.routes,
+  latencyMs: Number(draft.latencyMs),
+  afterChunks: Number(draft.afterChunks),
+  retryAfterSeconds: Number(draft.retryAfterSeconds),
+})
+
+function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }) {
+  const setKeyFaults = useAgents((s) => s.setKeyFaults)
+  const reportError = useAdmin((s) => s.reportError)
+  const reportSuccess = useAdmin((s) => s.reportSuccess)
+  const [draft, setDraft] = useState<Draft>(() => draftOf(target.faults))
+  const [busy, setBusy] = useState<'save' | 'off' | null>(null)
+  const edit = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }))
+  const on = target.faults !== null
+
+  const errors = {
+    percent: rangeError(draft.percent, 1, 100),
+    latencyMs: draft.kind === 'latency' ? rangeError(draft.latencyMs, 1, 60_000) : null,
+    afterChunks: draft.kind === 'stream_cut' ? rangeError(draft.afterChunks, 0, 10_000) : null,
+    retryAfterSeconds: draft.kind === 'error_429' ? rangeError(draft.retryAfterSeconds, 1, 3600) : null,
+  }
+  const invalid = Object.values(errors).some(Boolean)
+
+  const apply = async (faults: Faults | null) => {
+    setBusy(faults ? 'save' : 'off')
+    try {
+      await setKeyFaults(target.id, faults)
+      reportSuccess(
+        faults ? 'Fault injection on' : 'Fault injection off',
+        faults ? faultsEffect(faults) : `Requests with “${target.name}” are answered normally again.`,
+      )
+      onClose()
+    } catch (error) {
+      reportError(error, faults ? `Faults were not set on “${target.name}”` : `Faults on “${target.name}” were not switched off`)
+    } finally {
+      setBusy(null)
+    }
+  }
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    if (!invalid) void apply(faultsOf(draft))
+  }
+
+  return (
+    <form onSubmit={submit} aria-label={`Fault injection for key ${target.name}`}>
+      <Stack>
+        <Text size="sm" c="dimmed">
+          A share of this key’s requests fails on purpose, so you can watch a client’s retries and timeouts cope. The share is exact over
+          every 100 requests, at random positions. Other keys are not affected.
+        </Text>
+
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="faults-kind-label">
+            Fault
+          </Text>
+          <SegmentedControl
+            aria-labelledby="faults-kind-label"
+            fullWidth
+            data={FAULT_KINDS.map((kind) => ({ value: kind, label: FAULT_KIND_LABEL[kind] }))}
+            value={draft.kind}
+            onChange={(kind) => edit({ kind: kind as FaultKind })}
+            data-testid="faults-kind"
+          />
+        </Stack>
+
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="faults-percent-label">
+            Share of requests
+          </Text>
+          <Group align="center" wrap="nowrap">
+            <Slider
+              aria-labelledby="faults-percent-label"
+              min={1}
+              max={100}
+              value={inRange(draft.percent, 1, 100) ? Number(draft.percent) : 1}
+              onChange={(percent) => edit({ percent })}
+              marks={[{ value: 10 }, { value: 25 }, { value: 50 }, { value: 75 }, { value: 100 }]}
+              label={(value) => `${value} %`}
+              style={{ flex: 1 }}
+            />
+            <NumberInput
+              aria-label="Percent of requests"
+              min={1}
+              max={100}
+              allowDecimal={false}
+              suffix=" %"
+              w={96}
+              value={draft.percent}
+              error={errors.percent}
+              onChange={(percent) => edit({ percent })}
+              data-testid="faults-percent"
+            />
+          </Group>
+        </Stack>
+
+        <Group grow align="flex-start">
+          {draft.kind === 'stream_cut' ? (
+            <Stack gap={4}>
+              <Text size="sm" fw={500}>
+                Routes
+              </Text>
+              <Text size="sm" c="dimmed">
+                Chat streams only (POST /api/v1/chat with stream: true).
+              </Text>
+            </Stack>
+          ) : (
+            <Stack gap={4}>
+              <Text size="sm" fw={500} id="faults-routes-label">
+                Routes
+              </Text>
+              <SegmentedControl
+                aria-labelledby="faults-routes-label"
+                data={[
+                  { value: 'all', label: 'All routes' },
+                  { value: 'chat', label: 'Chat only' },
+                ]}
+                value={draft.routes}
+                onChange={(routes) => edit({ routes: routes as Faults['routes'] })}
+                data-testid="faults-routes"
+              />
+            </Stack>
+          )}
+          {draft.kind === 'error_429' && (
+            <NumberInput
+              label="Retry-After"
+              description="Seconds, as the header says"
+              min={1}
+              max={3600}
+              allowDecimal={false}
+              suffix=" s"
+              value={draft.retryAfterSeconds}
+              error={errors.retryAfterSeconds}
+              onChange={(retryAfterSeconds) => edit({ retryAfterSeconds })}
+              data-testid="faults-retry-after"
+            />
+          )}
+          {draft.kind === 'latency' && (
+            <NumberInput
+              label="Added latency"
+              description="Before the answer starts"
+              min={1}
+              max={60_000}
+              step={100}
+              allowDecimal={false}
+              thousandSeparator=","
+              suffix=" ms"
+              value={draft.latencyMs}
+              error={errors.latencyMs}
+              onChange={(latencyMs) => edit({ latencyMs })}
+              data-testid="faults-latency"
+            />
+          )}
+          {draft.kind === 'stream_cut' && (
+            <NumberInput
+              label="Cut after"
+              description="Chunks sent before the cut"
+              min={0}
+              max={10_000}
+              allowDecimal={false}
+              suffix=" chunks"
+              value={draft.afterChunks}
+              error={errors.afterChunks}
+              onChange={(afterChunks) => edit({ afterChunks })}
+              data-testid="faults-after-chunks"
+            />
+          )}
+          {draft.kind === 'error_500' && <div />}
+        </Group>
+
+        {!invalid && (
+          <Alert color="orange" variant="light" title={on ? 'While on' : 'Once switched on'} data-testid="faults-effect">
+            {faultsEffect(faultsOf(draft))} The request log marks each one as injected.
+          </Alert>
+        )}
+
+        <Group justify="space-between">
+          {on ? (
+            <Button variant="light" color="red" onClick={() => void apply(null)} loading={busy === 'off'} disabled={busy !== null} data-testid="faults-off">
+              Switch off
+            </Button>
+          ) : (
+            <span />
+          )}
+          <Group>
+            <Button variant="default" onClick={onClose} disabled={busy !== null}>
+              Cancel
+            </Button>
+            <Button type="submit" color="orange" loading={busy === 'save'} disabled={invalid || busy !== null} data-testid="faults-submit">
+              {on ? 'Save faults' : 'Switch on'}
+            </Button>
+          </Group>
+        </Group>
+      </Stack>
+    </form>
+  )
+}
