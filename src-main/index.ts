@@ -1,8 +1,9 @@
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, safeStorage, session } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT_CHANNEL } from '../src-shared/contract'
 import { registerIpcTransport } from './core/admin/transports/ipc'
+import { FileSecretBox, KeychainSecretBox } from './core/agents/secret-box'
 import { createCore, type Core } from './core/app'
 import { requestLogThread } from './core/config'
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol'
@@ -84,9 +85,12 @@ async function start(): Promise<void> {
 
   const nativeBinding = join(appDir, 'build', 'native', 'electron', 'better_sqlite3.node')
   try {
+    const dataDir = app.getPath('userData')
     core = await createCore({
-      dataDir: app.getPath('userData'),
+      dataDir,
       mode: 'desktop',
+      // Upstream model-server keys are sealed by the OS keychain (Electron's asynchronous safeStorage).
+      secretBox: new KeychainSecretBox(safeStorage, new FileSecretBox(dataDir)),
       port: overrides.port,
       ...(requestLogThread() ? { requestLogWorker: join(appDir, 'out', 'main', 'request-log-worker.js') } : {}),
       ...(existsSync(nativeBinding) ? { nativeBinding } : {}),

@@ -79,7 +79,7 @@ describe('clawhq-local CLI', () => {
     expect((await fromApp()).status).toBe(403)
 
     const saved = await json(['settings', 'set', '--cors-origins', 'http://app.example', '--retention-days', '7', '--data-dir', dataDir])
-    expect(saved).toEqual({ requestLogRetentionDays: 7, corsOrigins: ['http://app.example'], allowedHosts: [] })
+    expect(saved).toMatchObject({ requestLogRetentionDays: 7, corsOrigins: ['http://app.example'], allowedHosts: [] })
     const allowed = await fromApp()
     expect(allowed.status).toBe(200)
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://app.example')

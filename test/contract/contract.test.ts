@@ -472,6 +472,92 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(Math.abs(Date.parse(output.now) - Date.parse(output.realNow))).toBeLessThan(1000)
     },
   },
+  'agents.list': {
+    input: () => ({}),
+    check: (output: MethodOutput<'agents.list'>) => {
+      const bot = output.find((a) => a.slug === 'support-bot')!
+      expect(bot).toMatchObject({ builtIn: true, provider: 'scripted', upstream: null })
+      expect(bot.scripted!.rules.length).toBeGreaterThan(0)
+    },
+  },
+  'agents.create': {
+    input: (t) => ({
+      slug: `echo-${t}-${randomBytes(3).toString('hex')}`,
+      name: 'Echo',
+      provider: 'scripted' as const,
+      scripted: { rules: [{ match: '^say (.+)$', regex: true, reply: '{agent} says {1}' }], defaultReply: 'Say something.' },
+    }),
+    check: (output: MethodOutput<'agents.create'>, input: MethodInput<'agents.create'>) => {
+      expect(output).toMatchObject({ slug: input.slug, builtIn: false, provider: 'scripted' })
+      expect(output.id).toMatch(/^agent_/)
+      expect(output.scripted!.chunkChars).toBe(16)
+    },
+  },
+  'agents.update': {
+    input: async () => {
+      const agent = await services().agents.create(
+        {
+          slug: `up-${randomBytes(3).toString('hex')}`,
+          name: 'Upstream',
+          description: '',
+          provider: 'openai-compatible',
+          upstream: { baseUrl: 'http://127.0.0.1:9/v1', model: 'm', systemPrompt: '', temperature: null, timeoutSeconds: 30, apiKey: 'sk-contract-key' },
+        },
+        'cli',
+      )
+      return { id: agent.id, name: 'Renamed', upstream: { baseUrl: 'http://127.0.0.1:9/v1', model: 'other' } }
+    },
+    check: (output: MethodOutput<'agents.update'>) => {
+      expect(output.name).toBe('Renamed')
+      // Omitting apiKey keeps the stored key; it is never shown.
+      expect(output.upstream).toMatchObject({ model: 'other', hasApiKey: true })
+      expect(JSON.stringify(output)).not.toContain('sk-contract-key')
+    },
+  },
+  'agents.delete': {
+    input: async () => {
+      const agent = await services().agents.create(
+        { slug: `gone-${randomBytes(3).toString('hex')}`, name: 'Gone', description: '', provider: 'scripted', scripted: { rules: [], defaultReply: 'bye', chunkChars: 16, chunkDelayMs: 0 } },
+        'cli',
+      )
+      return { id: agent.id }
+    },
+    check: (output: MethodOutput<'agents.delete'>) => expect(services().agents.list().some((a) => a.id === output.id)).toBe(false),
+  },
+  'agents.try': {
+    input: () => ({ agent: 'support-bot', message: 'What are your business hours?' }),
+    check: (output: MethodOutput<'agents.try'>) => {
+      expect(output.response).toMatch(/business hours/)
+      expect(output.conversationId).toMatch(/^conv_/)
+      expect(output.usage.estimated).toBe(true)
+      expect(services().chat.get(output.conversationId, { operator: true }).messages).toHaveLength(2)
+    },
+  },
+  'conversations.list': {
+    input: async () => {
+      await services().chat.complete({ message: 'hello', agent: 'support-bot', caller: { operator: true }, requestId: 'req_contract' }, AbortSignal.timeout(5000))
+      return { agent: 'support-bot', limit: 5 }
+    },
+    check: (output: MethodOutput<'conversations.list'>) => {
+      expect(output.meta.total).toBeGreaterThan(0)
+      expect(output.data.every((c) => c.agent === 'support-bot')).toBe(true)
+    },
+  },
+  'conversations.get': {
+    input: async () => {
+      const done = await services().chat.complete({ message: 'hello', agent: 'support-bot', caller: { operator: true }, requestId: 'req_contract' }, AbortSignal.timeout(5000))
+      return { id: done.conversationId }
+    },
+    check: (output: MethodOutput<'conversations.get'>) => {
+      expect(output.messages.map((m) => m.role)).toEqual(['user', 'assistant'])
+      expect(output.messages[0]!.content).toBe('hello')
+    },
+  },
+  'keys.setFaults': {
+    input: () => ({ id: createKey(server, { name: 'faulty' }).key.id, faults: { kind: 'error_429' as const, percent: 25 } }),
+    check: (output: MethodOutput<'keys.setFaults'>) =>
+      expect(output.faults).toEqual({ kind: 'error_429', percent: 25, routes: 'all', latencyMs: 1000, afterChunks: 3, retryAfterSeconds: 1 }),
+  },
 }
 
 /** Inputs each method must refuse: wrong types, out of range, and unknown keys (every schema is strict). */
@@ -600,6 +686,30 @@ const invalid: { [M in MethodName]: unknown[] } = {
     { days: 31 },
   ],
   'clock.reset': [{ to: 0 }],
+  'agents.list': [{ all: true }],
+  'agents.create': [
+    {},
+    { slug: 'Bad Slug', name: 'x', provider: 'scripted', scripted: { defaultReply: 'x' } },
+    { slug: 'ok', name: '', provider: 'scripted', scripted: { defaultReply: 'x' } },
+    { slug: 'ok', name: 'x', provider: 'gpt' },
+    { slug: 'ok', name: 'x', provider: 'scripted', scripted: { defaultReply: 'x', chunkDelayMs: -1 } },
+    { slug: 'ok', name: 'x', provider: 'openai-compatible', upstream: { baseUrl: 'ftp://example.com', model: 'm' } },
+    { slug: 'ok', name: 'x', provider: 'openai-compatible', upstream: { baseUrl: 'http://127.0.0.1:1/v1', model: 'm', temperature: 3 } },
+  ],
+  'agents.update': [{}, { id: 42 }, { id: 'agent_x', slug: 'NO SPACES' }],
+  'agents.delete': [{}, { id: '' }],
+  'agents.try': [{}, { agent: 'support-bot' }, { agent: 'support-bot', message: '' }, { agent: 'Not A Slug', message: 'hi' }],
+  'conversations.list': [{ limit: 0 }, { page: 0 }, { agent: 'UPPER' }],
+  'conversations.get': [{}, { id: 42 }],
+  'keys.setFaults': [
+    {},
+    { id: 'key_x' },
+    { id: 'key_x', faults: { kind: 'error_418', percent: 5 } },
+    { id: 'key_x', faults: { kind: 'error_429', percent: 0 } },
+    { id: 'key_x', faults: { kind: 'error_429', percent: 101 } },
+    { id: 'key_x', faults: { kind: 'latency', percent: 5, latencyMs: 0 } },
+    { id: 'key_x', faults: { kind: 'error_429', percent: 5, extra: 1 } },
+  ],
 }
 
 const exercised = new Map<MethodName, Set<string>>()

@@ -42,10 +42,47 @@ export class FileSecretBox implements SecretBox {
   }
 
   async open(sealed: string): Promise<string> {
+    if (sealed.startsWith('ss1.'))
+      throw new Error("This secret was sealed by the desktop app's OS keychain and cannot be opened headless; enter the API key again here.")
     const [version, iv, tag, body] = sealed.split('.')
     if (version !== VERSION || iv === undefined || tag === undefined || body === undefined) throw new Error('not a sealed secret')
     const decipher = createDecipheriv('aes-256-gcm', this.loadKey(), Buffer.from(iv, 'base64url'))
     decipher.setAuthTag(Buffer.from(tag, 'base64url'))
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8')
+  }
+}
+
+/** The part of Electron's safeStorage the desktop app seals with (its asynchronous API). */
+export interface Keychain {
+  isAsyncEncryptionAvailable(): Promise<boolean>
+  encryptStringAsync(plain: string): Promise<Buffer>
+  decryptStringAsync(encrypted: Buffer): Promise<{ result: string }>
+}
+
+const KEYCHAIN_PREFIX = 'ss1.'
+
+/**
+ * The desktop app's box: seals with the OS keychain through Electron's safeStorage (`ss1.<base64>`), and
+ * still opens what the headless file key sealed (a key set with the CLI on the same data directory).
+ * Where the keychain is unavailable (Linux without a secret service) it seals with the file key instead.
+ */
+export class KeychainSecretBox implements SecretBox {
+  constructor(
+    private readonly keychain: Keychain,
+    private readonly fallback: FileSecretBox,
+  ) {}
+
+  get kind(): string {
+    return 'safeStorage'
+  }
+
+  async seal(plain: string): Promise<string> {
+    if (!(await this.keychain.isAsyncEncryptionAvailable())) return this.fallback.seal(plain)
+    return KEYCHAIN_PREFIX + (await this.keychain.encryptStringAsync(plain)).toString('base64')
+  }
+
+  async open(sealed: string): Promise<string> {
+    if (!sealed.startsWith(KEYCHAIN_PREFIX)) return this.fallback.open(sealed)
+    return (await this.keychain.decryptStringAsync(Buffer.from(sealed.slice(KEYCHAIN_PREFIX.length), 'base64'))).result
   }
 }

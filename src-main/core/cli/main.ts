@@ -119,6 +119,13 @@ function keyMarketFields(o: KeyMarketOptions) {
   }
 }
 
+function describeFault(f: NonNullable<MethodOutput<'keys.setFaults'>['faults']>): string {
+  if (f.kind === 'error_429') return `get 429 RATE_LIMIT_EXCEEDED (Retry-After ${f.retryAfterSeconds} s)`
+  if (f.kind === 'error_500') return 'get 500 INTERNAL_ERROR'
+  if (f.kind === 'latency') return `wait ${f.latencyMs} ms longer`
+  return `are cut with stream_error after ${f.afterChunks} chunks (streams only)`
+}
+
 export function buildCli(): Command {
   const program = new Command('clawhq-local')
     .description('ClawHQ Local: the local API server for agent platforms, and its admin commands.')
@@ -244,6 +251,48 @@ export function buildCli(): Command {
       )
     })
 
+  globals(keys.command('faults <id>'))
+    .description('make a share of this key\'s requests fail on purpose (to test retry logic), or switch that off with --off')
+    .addOption(new Option('--fail <kind>', 'what happens to the requests hit').choices(['429', '500', 'latency', 'stream-cut']))
+    .option('--percent <n>', 'share of requests hit, 1–100 (exact per 100 requests)', (v) => Number.parseInt(v, 10), 100)
+    .option('--chat-only', 'only POST /api/v1/chat (default: every route)')
+    .option('--latency <ms>', 'latency: the delay added', (v) => Number.parseInt(v, 10))
+    .option('--after-chunks <n>', 'stream-cut: chunks sent before the stream_error', (v) => Number.parseInt(v, 10))
+    .option('--retry-after <seconds>', '429: the Retry-After sent', (v) => Number.parseInt(v, 10))
+    .option('--off', 'switch fault injection off')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command) as GlobalOptions & {
+        fail?: '429' | '500' | 'latency' | 'stream-cut'
+        percent: number
+        chatOnly?: boolean
+        latency?: number
+        afterChunks?: number
+        retryAfter?: number
+        off?: boolean
+      }
+      if (Boolean(o.off) === (o.fail !== undefined)) throw new CliError('Pass either --fail <429|500|latency|stream-cut> or --off.')
+      const kinds = { '429': 'error_429', '500': 'error_500', latency: 'latency', 'stream-cut': 'stream_cut' } as const
+      const faults = o.off
+        ? null
+        : {
+            kind: kinds[o.fail!],
+            percent: o.percent,
+            routes: o.chatOnly ? ('chat' as const) : ('all' as const),
+            ...(o.latency !== undefined && { latencyMs: o.latency }),
+            ...(o.afterChunks !== undefined && { afterChunks: o.afterChunks }),
+            ...(o.retryAfter !== undefined && { retryAfterSeconds: o.retryAfter }),
+          }
+      const key = await admin(o, 'keys.setFaults', { id, faults })
+      const f = key.faults
+      print(
+        o,
+        key,
+        f === null
+          ? `Fault injection is off for ${key.id} (${key.name}).`
+          : `${key.id} (${key.name}): ${f.percent} % of ${f.routes === 'chat' ? 'chat requests' : 'requests'} now ${describeFault(f)}. Switch off with: keys faults ${key.id} --off`,
+      )
+    })
+
   const tiers = program.command('tiers').description('manage rate-limit tiers')
   globals(tiers.command('list'))
     .description('list tiers')
@@ -336,6 +385,112 @@ export function buildCli(): Command {
     .action(async (_args, command: Command) => {
       const o = opts(command)
       showClock(o, await admin(o, 'clock.reset', {}))
+    })
+
+  const agents = program.command('agents').description('chat agents: scripted (offline) or an OpenAI-compatible model server')
+  globals(agents.command('list', { isDefault: true }))
+    .description('list agents')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const list = await admin(o, 'agents.list', {})
+      print(
+        o,
+        list,
+        table(list.map((a) => ({ id: a.id, slug: a.slug, name: a.name, provider: a.provider, model: a.upstream ? `${a.upstream.model} @ ${a.upstream.baseUrl}` : null }))),
+      )
+    })
+  const agentOptions = (command: Command) =>
+    command
+      .option('--description <text>', 'what the agent is for')
+      .option('--base-url <url>', 'openai-compatible: the server\'s base URL, e.g. http://127.0.0.1:11434/v1 (Ollama)')
+      .option('--model <name>', 'openai-compatible: the model')
+      .option('--api-key <key>', 'openai-compatible: the server\'s API key (stored sealed, never shown; "none" removes it)')
+      .option('--system-prompt <text>', 'openai-compatible: the system prompt')
+      .option('--temperature <t>', 'openai-compatible: 0–2', Number.parseFloat)
+      .option('--timeout <seconds>', 'openai-compatible: longest exchange', (v) => Number.parseInt(v, 10))
+      .option('--reply <text>', 'scripted: the default reply ({agent} and {message} are filled in)')
+      .option('--chunk-delay <ms>', 'scripted: pause between streamed chunks', (v) => Number.parseInt(v, 10))
+  type AgentOptions = GlobalOptions & {
+    slug?: string
+    name?: string
+    provider?: 'scripted' | 'openai-compatible'
+    description?: string
+    baseUrl?: string
+    model?: string
+    apiKey?: string
+    systemPrompt?: string
+    temperature?: number
+    timeout?: number
+    reply?: string
+    chunkDelay?: number
+  }
+  const upstreamOf = (o: AgentOptions, current: MethodOutput<'agents.list'>[number]['upstream'] | null) => {
+    const baseUrl = o.baseUrl ?? current?.baseUrl
+    const model = o.model ?? current?.model
+    if (baseUrl === undefined || model === undefined) throw new CliError('An openai-compatible agent needs --base-url and --model.')
+    return {
+      baseUrl,
+      model,
+      ...((o.systemPrompt ?? current?.systemPrompt) !== undefined && { systemPrompt: o.systemPrompt ?? current!.systemPrompt }),
+      ...((o.temperature ?? current?.temperature) !== undefined && { temperature: o.temperature ?? current!.temperature }),
+      ...((o.timeout ?? current?.timeoutSeconds) !== undefined && { timeoutSeconds: o.timeout ?? current!.timeoutSeconds }),
+      ...(o.apiKey !== undefined && { apiKey: o.apiKey === 'none' ? null : o.apiKey }),
+    }
+  }
+  const scriptOf = (o: AgentOptions, current: MethodOutput<'agents.list'>[number]['scripted'] | null) => {
+    const defaultReply = o.reply ?? current?.defaultReply
+    if (defaultReply === undefined) throw new CliError('A scripted agent needs --reply (its default reply); add rules in the GUI.')
+    return { ...(current ?? {}), defaultReply, ...(o.chunkDelay !== undefined && { chunkDelayMs: o.chunkDelay }) }
+  }
+  const showAgent = (o: GlobalOptions, verb: string, agent: MethodOutput<'agents.create'>) =>
+    print(o, agent, `${verb} agent ${agent.slug} (${agent.id}): ${agent.provider}${agent.upstream ? `, ${agent.upstream.model} at ${agent.upstream.baseUrl}${agent.upstream.hasApiKey ? ', API key stored' : ''}` : ''}.`)
+  agentOptions(globals(agents.command('create')))
+    .description('add an agent')
+    .requiredOption('--slug <slug>', 'what callers name it: "agent" in POST /api/v1/chat')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--provider <provider>', 'where answers come from').choices(['scripted', 'openai-compatible']).default('scripted'))
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as AgentOptions
+      const agent = await admin(o, 'agents.create', {
+        slug: o.slug!,
+        name: o.name!,
+        ...(o.description !== undefined && { description: o.description }),
+        provider: o.provider!,
+        ...(o.provider === 'openai-compatible' ? { upstream: upstreamOf(o, null) } : { scripted: scriptOf(o, null) }),
+      })
+      showAgent(o, 'Created', agent)
+    })
+  agentOptions(globals(agents.command('update <id>')))
+    .description('change an agent (by id or slug); a running server uses it from the next chat')
+    .option('--slug <slug>', 'new slug')
+    .option('--name <name>', 'new display name')
+    .addOption(new Option('--provider <provider>', 'switch provider').choices(['scripted', 'openai-compatible']))
+    .action(async (idOrSlug: string, _o, command: Command) => {
+      const o = opts(command) as AgentOptions
+      const current = (await admin(o, 'agents.list', {})).find((a) => a.id === idOrSlug || a.slug === idOrSlug)
+      if (!current) throw new CliError(`No agent ${idOrSlug} (see "agents list").`)
+      const provider = o.provider ?? current.provider
+      const touchesUpstream = [o.baseUrl, o.model, o.apiKey, o.systemPrompt, o.temperature, o.timeout].some((v) => v !== undefined)
+      const touchesScript = o.reply !== undefined || o.chunkDelay !== undefined
+      const agent = await admin(o, 'agents.update', {
+        id: current.id,
+        ...(o.slug !== undefined && { slug: o.slug }),
+        ...(o.name !== undefined && { name: o.name }),
+        ...(o.description !== undefined && { description: o.description }),
+        ...(o.provider !== undefined && { provider }),
+        ...(provider === 'openai-compatible' && (touchesUpstream || o.provider !== undefined) && { upstream: upstreamOf(o, current.upstream) }),
+        ...(provider === 'scripted' && (touchesScript || o.provider !== undefined) && { scripted: scriptOf(o, current.scripted) }),
+      })
+      showAgent(o, 'Updated', agent)
+    })
+  globals(agents.command('delete <id>'))
+    .description('delete an agent (by id or slug); the built-in support-bot stays')
+    .action(async (idOrSlug: string, _o, command: Command) => {
+      const o = opts(command)
+      const current = (await admin(o, 'agents.list', {})).find((a) => a.id === idOrSlug || a.slug === idOrSlug)
+      if (!current) throw new CliError(`No agent ${idOrSlug} (see "agents list").`)
+      const deleted = await admin(o, 'agents.delete', { id: current.id })
+      print(o, deleted, `Deleted agent ${current.slug} (${current.id}).`)
     })
 
   globals(program.command('audit'))
