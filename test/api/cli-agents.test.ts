@@ -77,3 +77,13 @@ describe('keys faults', () => {
     expect(bad.code).toBe(1)
   })
 })
+
+describe('settings set: the chat limits', () => {
+  it('sets them, and refuses values out of range without changing anything', async () => {
+    const saved = await json(['settings', 'set', '--chat-max-streams-per-key', '5', '--upstream-idle-timeout', '30', '--chat-max-message-chars', '1000'])
+    expect(saved).toMatchObject({ chatMaxStreamsPerKey: 5, upstreamIdleTimeoutSeconds: 30, chatMaxMessageChars: 1000, upstreamConnectTimeoutSeconds: 10 })
+    const refused = await runCli(['settings', 'set', '--chat-max-streams-per-key', '0', '--data-dir', dataDir])
+    expect(refused.code).toBe(1)
+    expect((await json(['settings'])).chatMaxStreamsPerKey).toBe(5)
+  })
+})

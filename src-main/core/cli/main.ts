@@ -321,19 +321,37 @@ export function buildCli(): Command {
       print(o, current, Object.entries(current).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') || '(none)' : v}`).join('\n'))
     })
   const list = (text: string) => text.split(',').map((item) => item.trim()).filter(Boolean)
+  const int = (text: string) => Number.parseInt(text, 10)
   globals(settings.command('set'))
     .description('change settings; the server picks them up at once')
     .option('--retention-days <n>', 'keep the request log this many days', (v) => Number.parseInt(v, 10))
     .option('--cors-origins <list>', 'comma-separated origins allowed to call the API from a browser ("" closes CORS)', list)
     .option('--allowed-hosts <list>', 'comma-separated extra Host names the server answers to', list)
+    .option('--chat-max-message-chars <n>', 'longest chat message accepted', int)
+    .option('--chat-max-streams-per-key <n>', 'chat streams one key may hold open at once', int)
+    .option('--upstream-connect-timeout <seconds>', 'time a model server has to answer', int)
+    .option('--upstream-idle-timeout <seconds>', 'longest silence of a model server mid-answer', int)
     .action(async (_args, command: Command) => {
-      const o = opts(command) as GlobalOptions & { retentionDays?: number; corsOrigins?: string[]; allowedHosts?: string[] }
+      const o = opts(command) as GlobalOptions & {
+        retentionDays?: number
+        corsOrigins?: string[]
+        allowedHosts?: string[]
+        chatMaxMessageChars?: number
+        chatMaxStreamsPerKey?: number
+        upstreamConnectTimeout?: number
+        upstreamIdleTimeout?: number
+      }
       const changes = {
         ...(o.retentionDays !== undefined && { requestLogRetentionDays: o.retentionDays }),
         ...(o.corsOrigins !== undefined && { corsOrigins: o.corsOrigins }),
         ...(o.allowedHosts !== undefined && { allowedHosts: o.allowedHosts }),
+        ...(o.chatMaxMessageChars !== undefined && { chatMaxMessageChars: o.chatMaxMessageChars }),
+        ...(o.chatMaxStreamsPerKey !== undefined && { chatMaxStreamsPerKey: o.chatMaxStreamsPerKey }),
+        ...(o.upstreamConnectTimeout !== undefined && { upstreamConnectTimeoutSeconds: o.upstreamConnectTimeout }),
+        ...(o.upstreamIdleTimeout !== undefined && { upstreamIdleTimeoutSeconds: o.upstreamIdleTimeout }),
       }
-      if (Object.keys(changes).length === 0) throw new CliError('Nothing to set: pass --retention-days, --cors-origins or --allowed-hosts.')
+      if (Object.keys(changes).length === 0)
+        throw new CliError('Nothing to set: pass --retention-days, --cors-origins, --allowed-hosts or one of the chat limits (see --help).')
       const updated = await admin(o, 'settings.set', changes)
       print(o, updated, 'Settings saved.')
     })
