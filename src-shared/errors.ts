@@ -18,6 +18,7 @@ export const API_ERROR_TYPES = {
   CONCURRENT_STREAMS_EXCEEDED: 'rate_limit_error',
   UPSTREAM_UNAVAILABLE: 'api_error',
   UPSTREAM_TIMEOUT: 'api_error',
+  SERVICE_UNAVAILABLE: 'api_error',
   URI_TOO_LONG: 'invalid_request_error',
   REQUEST_TIMEOUT: 'invalid_request_error',
   EXPECTATION_FAILED: 'invalid_request_error',

@@ -448,3 +448,33 @@ describe('fault injection on a key', () => {
     expect((await post(secret, { message: 'hi', agent: 'support-bot' })).status).toBe(200)
   })
 })
+
+describe('a server that stops', () => {
+  it('cuts open streams short with stream_error then [DONE] instead of waiting for them', async () => {
+    const own = await startServer()
+    const { secret } = own.core.services.keys.create({ name: 'closing', scopes: ['chat'] }, 'cli')
+    await own.core.services.agents.create(
+      { slug: 'endless', name: 'Endless', description: '', provider: 'scripted', scripted: { rules: [], defaultReply: 'word '.repeat(200), chunkChars: 5, chunkDelayMs: 200 } },
+      'cli',
+    )
+    const response = await fetch(`${own.apiBaseUrl}/chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ message: 'go', agent: 'endless', stream: true }),
+    })
+    const events: string[] = []
+    const parser = createParser({ onEvent: (event) => events.push(event.data) })
+    const reader = response.body!.getReader()
+    const decoder = new TextDecoder()
+    const first = await reader.read()
+    parser.feed(decoder.decode(first.value, { stream: true }))
+    const started = performance.now()
+    const closed = own.close()
+    for (let next = await reader.read(); !next.done; next = await reader.read()) parser.feed(decoder.decode(next.value, { stream: true }))
+    await closed
+    expect(performance.now() - started).toBeLessThan(2000)
+    const last = contents(events).at(-1)!
+    expect(last.error).toEqual({ code: 'stream_error', message: expect.stringContaining('shutting down') })
+    expect(events.at(-1)).toBe('[DONE]')
+  })
+})

@@ -27,6 +27,7 @@ import { chatRoutes } from './routes/chat'
 import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
 import { FaultInjector } from '../faults/fault-injector'
+import { mcpRoutes } from '../mcp/mcp-route'
 import './types'
 
 export const API_PREFIX = '/api/v1'
@@ -199,6 +200,10 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
     },
     { prefix: API_PREFIX },
   )
+
+  // MCP at the root (POST /mcp), behind the same gate with no scope bound: each tool call checks its own.
+  const mcpGate = createAuthHook(deps.keys, deps.rateLimits, undefined, faults)
+  await app.register(mcpRoutes({ ...deps.market, chat: deps.chat, authenticate: mcpGate, version: deps.version, logAbandoned: logRequest }))
 
   app.setNotFoundHandler(replyNotFound)
 

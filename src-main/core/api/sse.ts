@@ -24,7 +24,6 @@ export class SseWriter {
       ...headers,
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
-      connection: 'keep-alive',
       'x-accel-buffering': 'no',
     })
     this.heartbeat = setInterval(() => {
@@ -42,9 +41,14 @@ export class SseWriter {
     if (!this.write(`data: ${payload}\n\n`) && this.open) await Promise.race([once(this.raw, 'drain'), once(this.raw, 'close')])
   }
 
-  end(): void {
+  /** Ends the stream; `closeConnection` also ends the connection once the last bytes are out (a closing server does not wait for a keep-alive client to leave). */
+  end(closeConnection = false): void {
     clearInterval(this.heartbeat)
-    if (this.open) this.raw.end()
+    if (!this.open) return
+    const socket = this.raw.socket
+    this.raw.end(() => {
+      if (closeConnection) socket?.end()
+    })
   }
 
   private write(text: string): boolean {

@@ -6,7 +6,7 @@ import type { AgentsService } from '../../agents/agents.service'
 import { UpstreamError } from '../../agents/providers/types'
 import type { ChatExchange, ChatService } from '../../chat/chat.service'
 import type { FaultInjector } from '../../faults/fault-injector'
-import { authErrors, success } from '../envelope'
+import { ApiError, authErrors, success } from '../envelope'
 import { SseWriter } from '../sse'
 
 const ChatBody = z.object({
@@ -40,6 +40,14 @@ export const chatRoutes =
   (deps: ChatRouteDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const security = [{ bearerAuth: [] }]
+    /** Exchanges under way: a closing server stops them (a stream then ends with stream_error and [DONE]) rather than wait for them. */
+    const running = new Set<AbortController>()
+    let closing = false
+    app.addHook('preClose', (done) => {
+      closing = true
+      for (const controller of running) controller.abort()
+      done()
+    })
 
     app.post(
       '/chat',
@@ -72,10 +80,12 @@ export const chatRoutes =
           if (!reply.raw.writableFinished) controller.abort()
         }
         reply.raw.on('close', onClose)
+        running.add(controller)
         try {
           if (stream === true) return await streamAnswer(request, reply, exchange, controller)
           return await answerAtOnce(request, exchange, controller.signal)
         } finally {
+          running.delete(controller)
           reply.raw.off('close', onClose)
         }
       },
@@ -89,6 +99,10 @@ export const chatRoutes =
       } catch (error) {
         exchange.abandon()
         throw error
+      }
+      if (closing && signal.aborted) {
+        exchange.abandon()
+        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.')
       }
       const { response, usage } = exchange.finish(signal.aborted ? 'the client closed the connection' : null)
       request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
@@ -138,6 +152,7 @@ export const chatRoutes =
         if (!(error instanceof UpstreamError)) request.log.error({ err: error, reqId: request.id }, 'chat stream failed')
       }
       if (!sse.open) failure ??= 'the client closed the connection'
+      else if (closing && controller.signal.aborted) failure ??= 'The server is shutting down; the answer was cut short.'
       const { usage } = exchange.finish(failure)
       request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
       if (!sse.open) {
@@ -150,7 +165,7 @@ export const chatRoutes =
         await sse.data(STREAM_ERROR(failure))
       }
       await sse.data('[DONE]')
-      sse.end()
+      sse.end(closing)
     }
 
     app.get(
