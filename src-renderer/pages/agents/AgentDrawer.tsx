@@ -1,6 +1,7 @@
 import {
   Alert,
   Badge,
+  Box,
   Button,
   Divider,
   Drawer,
@@ -406,13 +407,22 @@ function AgentForm({ agent, onDone }: { agent: Agent | null; onDone: () => void 
             {failure}
           </Alert>
         )}
-        <FormActions
-          label={agent ? 'Save agent' : 'Create agent'}
-          busy={busy}
-          disabled={(triedToSave && invalid) || !changed}
-          testId="agent-submit"
-          onCancel={onDone}
-        />
+        {/* The form is long: its buttons stay in view at the bottom of the drawer. */}
+        <Box
+          pos="sticky"
+          bottom={0}
+          py="sm"
+          bg="var(--mantine-color-body)"
+          style={{ borderTop: '1px solid var(--mantine-color-default-border)', zIndex: 2 }}
+        >
+          <FormActions
+            label={agent ? 'Save agent' : 'Create agent'}
+            busy={busy}
+            disabled={(triedToSave && invalid) || !changed}
+            testId="agent-submit"
+            onCancel={onDone}
+          />
+        </Box>
       </Stack>
     </form>
   )

@@ -54,14 +54,14 @@ function agentColumns(actions: AgentActions): Column<Agent>[] {
             {agent.slug}
           </Text>
           {agent.builtIn && (
-            <Badge size="xs" variant="outline" color="gray" tt="none">
+            <Badge size="xs" variant="outline" color="gray" tt="none" miw="max-content">
               built-in
             </Badge>
           )}
         </Group>
       ),
     },
-    { key: 'name', header: 'Name', cell: (agent) => <Text size="sm">{agent.name}</Text> },
+    { key: 'name', header: 'Name', nowrap: true, cell: (agent) => <Text size="sm">{agent.name}</Text> },
     { key: 'provider', header: 'Provider', width: 190, cell: (agent) => <ProviderCell agent={agent} /> },
     {
       key: 'description',

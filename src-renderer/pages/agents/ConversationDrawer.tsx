@@ -13,7 +13,8 @@ function Message({ message }: { message: ChatMessage }) {
     <Stack gap={2} align={question ? 'flex-end' : 'flex-start'} data-testid="conversation-message" data-role={message.role} data-unfinished={unfinished || undefined}>
       <Text size="xs" c="dimmed">
         {question ? 'Question' : 'Answer'} · {formatTimeOfDay(message.at)}
-        {message.requestId && (
+        {/* The question shares its answer's request: the id shows once, on the answer. */}
+        {!question && message.requestId && (
           <Text span size="xs" ff="monospace" ml={6}>
             {message.requestId}
           </Text>

@@ -177,7 +177,7 @@ export function TryItBox({ focusRequest }: Props) {
                   </Badge>
                   <Button size="compact-xs" variant="subtle" onClick={() => trial.conversationId && void showConversation(trial.conversationId)}
                     data-testid="try-show-conversation">
-                    Show as stored
+                    Open conversation
                   </Button>
                 </>
               ) : (

@@ -61,9 +61,8 @@ export function limitsSummary(limits: KeyDto['spendingLimits']): string {
 function MarketplaceCell({ target, soulName }: { target: KeyDto; soulName: (id: string | null) => string }) {
   return (
     <div data-testid={`key-soul-${target.id}`}>
-      <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
-        {soulName(target.soulId)}
-      </Text>
+      {/* Long soul names wrap: the table stays within the page at 1360 px. */}
+      <Text size="sm">{soulName(target.soulId)}</Text>
       <Text size="xs" c="dimmed" data-testid={`key-limits-${target.id}`}>
         {limitsSummary(target.spendingLimits)}
       </Text>
@@ -108,6 +107,7 @@ function FaultsBadge({ target, onOpen }: { target: KeyDto; onOpen: (key: KeyDto)
         miw="max-content"
         component="button"
         type="button"
+        mt={4}
         style={{ cursor: 'pointer' }}
         onClick={() => onOpen(target)}
         aria-label={`${faultsBadge(target.faults)}: change or switch off the fault injection of key ${target.name}`}
@@ -130,20 +130,25 @@ interface KeyActions {
 function keyColumns(now: number, tierName: (id: string) => string, soulName: (id: string | null) => string, actions: KeyActions): Column<KeyDto>[] {
   return [
     {
+      // Name, secret hint and id in one cell: the row stays within the page beside the action buttons.
       key: 'name',
-      header: 'Name',
+      header: 'Key',
       cell: (key) => (
         <>
           <Text size="sm" fw={500}>
             {key.name}
           </Text>
+          <Text size="xs" ff="monospace" style={{ whiteSpace: 'nowrap' }} data-testid={`key-hint-${key.id}`}>
+            {key.hint}
+          </Text>
           <Text size="xs" c="dimmed" ff="monospace">
             {key.id}
           </Text>
+          {/* Under the name, the first thing read on the row. */}
+          <FaultsBadge target={key} onOpen={actions.faults} />
         </>
       ),
     },
-    { key: 'hint', header: 'Key', cell: (key) => <Text size="sm" ff="monospace" style={{ whiteSpace: 'nowrap' }}>{key.hint}</Text> },
     { key: 'scopes', header: 'Scopes', cell: (key) => <ScopesCell scopes={key.scopes} /> },
     { key: 'tier', header: 'Tier', cell: (key) => tierName(key.tierId) },
     { key: 'soul', header: 'Acts as', cell: (key) => <MarketplaceCell target={key} soulName={soulName} /> },
@@ -151,14 +156,11 @@ function keyColumns(now: number, tierName: (id: string) => string, soulName: (id
       key: 'status',
       header: 'Status',
       cell: (key) => (
-        <Stack gap={4} align="flex-start">
-          <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
-            <Badge color={STATUS_COLOR[key.status]} variant="light" miw="max-content" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
-              {key.status}
-            </Badge>
-          </Tooltip>
-          <FaultsBadge target={key} onOpen={actions.faults} />
-        </Stack>
+        <Tooltip label={statusDetail(key)} withArrow disabled={!statusDetail(key)}>
+          <Badge color={STATUS_COLOR[key.status]} variant="light" miw="max-content" tabIndex={statusDetail(key) ? 0 : undefined} data-testid={`status-${key.id}`}>
+            {key.status}
+          </Badge>
+        </Tooltip>
       ),
     },
     { key: 'created', header: 'Created', cell: (key) => <TimeCell iso={key.createdAt} empty="—" now={now} /> },

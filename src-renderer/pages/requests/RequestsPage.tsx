@@ -50,6 +50,13 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
               playground
             </Badge>
           )}
+          {row.fault && (
+            <Tooltip label="The key’s fault injection shaped this answer on purpose" withArrow>
+              <Badge size="sm" color="orange" variant="filled" tt="none" miw="max-content" tabIndex={0} data-testid="request-fault">
+                {injectedLabel(row.fault)}
+              </Badge>
+            </Tooltip>
+          )}
         </>
       ),
     },
@@ -58,16 +65,9 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
       header: 'Status',
       cell: (row) => (
         <Group gap={6} wrap="nowrap">
-          <Badge color={statusColor(row.status)} variant="light">
+          <Badge color={statusColor(row.status)} variant="light" miw="max-content">
             {row.status}
           </Badge>
-          {row.fault && (
-            <Tooltip label="The key’s fault injection shaped this answer on purpose" withArrow>
-              <Badge color="orange" variant="filled" tt="none" miw="max-content" tabIndex={0} data-testid="request-fault">
-                {injectedLabel(row.fault)}
-              </Badge>
-            </Tooltip>
-          )}
           {row.errorCode && (
             <Text size="xs" c="dimmed" ff="monospace">
               {row.errorCode}
@@ -88,7 +88,7 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
             —
           </Text>
         ) : (
-          <Text size="sm" ff="monospace" title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
+          <Text size="xs" ff="monospace" title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
             {row.tokensIn?.toLocaleString() ?? '—'} in · {row.tokensOut?.toLocaleString() ?? '—'} out
           </Text>
         ),
@@ -169,7 +169,7 @@ export function RequestsPage() {
       <DataTable
         label="Request log"
         testId="requests-table"
-        minWidth={1040}
+        minWidth={980}
         dense
         columns={requestColumns(keyName)}
         rows={rows}
