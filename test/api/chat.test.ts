@@ -227,6 +227,12 @@ describe('POST /api/v1/chat with stream: true', () => {
     expect(streamed.headers.get('x-accel-buffering')).toBe('no')
     expect(streamed.headers.get('cache-control')).toContain('no-cache')
     expect(streamed.headers.get('x-request-id')).toMatch(/^req_/)
+    // A streaming client learns its conversation from a header, and continues it.
+    const conversationId = streamed.headers.get('x-conversation-id')!
+    expect(conversationId).toMatch(/^conv_/)
+    const next = await stream(secret, { message: 'What are your business hours?', agent: 'support-bot', conversation_id: conversationId })
+    expect(next.headers.get('x-conversation-id')).toBe(conversationId)
+    expect((await getJson(`${server.apiBaseUrl}/conversations/${conversationId}`, secret)).body.data.messageCount).toBe(4)
     expect(streamed.headers.get('x-ratelimit-remaining')).not.toBeNull()
     expect(streamed.events.at(-1)).toBe('[DONE]')
     expect(streamed.events.filter((e) => e === '[DONE]')).toHaveLength(1)

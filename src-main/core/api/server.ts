@@ -33,7 +33,7 @@ import './types'
 export const API_PREFIX = '/api/v1'
 
 export const BODY_LIMIT = 1024 * 1024
-const CORS_EXPOSED_HEADERS = 'x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ratelimit, ratelimit-policy'
+const CORS_EXPOSED_HEADERS = 'x-request-id, x-conversation-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, retry-after, ratelimit, ratelimit-policy'
 
 /**
  * How long a client may take, and how many may be connected at once (RELIABILITY §6, OWASP API4):

@@ -75,6 +75,8 @@ export const chatRoutes =
           requestId: request.id,
           stream: stream === true,
         })
+        // The stream's events are the seed's ({content} then [DONE]); the conversation to continue travels in a header.
+        reply.header('x-conversation-id', exchange.conversationId)
         const controller = new AbortController()
         const onClose = () => {
           if (!reply.raw.writableFinished) controller.abort()
