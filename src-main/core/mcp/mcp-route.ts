@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
@@ -37,6 +38,18 @@ function toolsCalled(body: unknown): string[] {
 export const mcpRoutes =
   (deps: McpRouteDeps): FastifyPluginAsync =>
   async (app) => {
+    // A closing server cuts the tools under way short and does not keep their connections: it does not wait for an agent.
+    const shutdown = new AbortController()
+    const answering = new Set<ServerResponse>()
+    const closeAfterAnswer = (raw: ServerResponse) => {
+      if (!raw.headersSent) raw.setHeader('connection', 'close')
+    }
+    app.addHook('preClose', (done) => {
+      shutdown.abort()
+      for (const raw of answering) closeAfterAnswer(raw)
+      done()
+    })
+
     app.post(
       MCP_PATH,
       {
@@ -69,6 +82,7 @@ export const mcpRoutes =
         keyRow: request.apiKeyRow!,
         origin: originOf(request),
         requestId: request.id,
+        shutdown: shutdown.signal,
         countTokens(usage) {
           request.tokens = { in: (request.tokens?.in ?? 0) + usage.prompt_tokens, out: (request.tokens?.out ?? 0) + usage.completion_tokens }
         },
@@ -89,7 +103,10 @@ export const mcpRoutes =
       // The transport writes the response itself: the headers set so far (X-Request-Id, the rate-limit headers, CORS) go with it.
       for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value)
       reply.hijack()
+      answering.add(reply.raw)
+      if (shutdown.signal.aborted) closeAfterAnswer(reply.raw)
       reply.raw.on('close', () => {
+        answering.delete(reply.raw)
         if (!reply.raw.writableFinished) {
           request.errorCode ??= 'CLIENT_CLOSED'
           deps.logAbandoned(request, reply)

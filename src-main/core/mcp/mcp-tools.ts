@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { ChatUsage } from '../../../src-shared/agents'
 import { License, Listing, ListingSort, Purchase, Wallet } from '../../../src-shared/marketplace'
 import type { Scope } from '../../../src-shared/scopes'
-import { ErrorEnvelopeSchema, errorEnvelope, Meta, type ApiError } from '../api/envelope'
+import { ApiError, ErrorEnvelopeSchema, errorEnvelope, Meta } from '../api/envelope'
 import { toApiError } from '../api/plugins/errors'
 import { toListingQuery } from '../api/routes/listings'
 import type { ChatService } from '../chat/chat.service'
@@ -36,6 +36,8 @@ export interface McpCaller {
   /** Where the app's thumbnails are (the origin the request named). */
   origin: string
   requestId: string
+  /** Aborted when the server stops: a tool still running (a chat's agent) is cut short rather than waited for. */
+  shutdown: AbortSignal
   /** A chat answer's token counts, for the request-log row. */
   countTokens(usage: ChatUsage): void
   /** A failure that is not the caller's (answered INTERNAL_ERROR): for the server log. */
@@ -94,6 +96,8 @@ interface McpTool<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z
 }
 
 const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(tool: McpTool<I, O>): McpTool => tool as unknown as McpTool
+
+const SHUTTING_DOWN = () => new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.')
 
 const scopeNote = (scope: Scope | null) => (scope === null ? 'Any valid API key may call it.' : `Needs the API key scope "${scope}".`)
 
@@ -210,15 +214,33 @@ const chat = defineTool({
   }),
   output: envelope(ChatAnswer),
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  // As POST /chat answers without a stream: an answer cut short by a client that left is stored with why; by a stopping server, not at all.
   run: async ({ agent, message, conversation_id: conversationId }, caller, { chat }, signal) => {
-    const answer = await chat.complete(
-      { message, agent, conversationId, caller: { keyId: caller.key.id, lineageId: caller.key.lineageId }, requestId: caller.requestId },
-      signal,
-    )
-    caller.countTokens(answer.usage)
+    const exchange = chat.begin({
+      message,
+      agent,
+      conversationId,
+      caller: { keyId: caller.key.id, lineageId: caller.key.lineageId },
+      requestId: caller.requestId,
+      stream: false,
+    })
+    try {
+      for await (const _chunk of exchange.events(signal)) {
+        // gathered by the exchange
+      }
+    } catch (error) {
+      exchange.abandon()
+      throw caller.shutdown.aborted ? SHUTTING_DOWN() : error
+    }
+    if (caller.shutdown.aborted) {
+      exchange.abandon()
+      throw SHUTTING_DOWN()
+    }
+    const { response, usage } = exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+    caller.countTokens(usage)
     return {
       success: true,
-      data: { response: answer.response, agent: answer.agent, conversation_id: answer.conversationId, request_id: caller.requestId, usage: answer.usage },
+      data: { response, agent: exchange.agent.agent.slug, conversation_id: exchange.conversationId, request_id: caller.requestId, usage },
     }
   },
 })
@@ -241,7 +263,7 @@ export function toolError(error: ApiError, requestId: string): CallToolResult {
 
 async function callTool(tool: McpTool, args: unknown, caller: McpCaller, services: McpServices, signal: AbortSignal): Promise<CallToolResult> {
   try {
-    const body = await tool.run(args as never, caller, services, signal)
+    const body = await tool.run(args as never, caller, services, AbortSignal.any([signal, caller.shutdown]))
     // Parsed by the declared output, so the result holds exactly what the schema promises (no internal fields).
     return toolResult(tool.output.parse(body), false)
   } catch (error) {
