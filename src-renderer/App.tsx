@@ -1,12 +1,10 @@
 import { MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
 import { useEffect, useState } from 'react'
-import type { StoreApi } from 'zustand/vanilla'
 import type { Connection } from './api'
 import { Layout } from './components/Layout'
 import { NoAccessScreen } from './components/NoAccessScreen'
 import { showNotice } from './components/notify'
-import { AgentsStoreContext, createAgentsStore, type AgentsState } from './pages/agents/agents-store'
 import { AgentsPage } from './pages/agents/AgentsPage'
 import { AuditPage } from './pages/audit/AuditPage'
 import { KeysPage } from './pages/keys/KeysPage'
@@ -66,20 +64,13 @@ function StoreBoundApp() {
 
 const prefersDark = () => window.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false
 
-interface Stores {
-  admin: AdminStore
-  agents: StoreApi<AgentsState>
-}
-
-function createStores(connection: Connection): Stores | null {
-  if (connection.status !== 'ready') return null
-  const admin = createAdminStore({ client: connection.client, notify: showNotice, storage: localStorage, prefersDark: prefersDark() })
-  return { admin, agents: createAgentsStore({ client: connection.client, admin }) }
-}
-
 export function App({ connection }: { connection: Connection }) {
-  const [stores] = useState<Stores | null>(() => createStores(connection))
-  if (!stores) {
+  const [store] = useState<AdminStore | null>(() =>
+    connection.status === 'ready'
+      ? createAdminStore({ client: connection.client, notify: showNotice, storage: localStorage, prefersDark: prefersDark() })
+      : null,
+  )
+  if (!store) {
     return (
       <Themed scheme={prefersDark() ? 'dark' : 'light'}>
         <NoAccessScreen reason="no-token" />
@@ -87,10 +78,8 @@ export function App({ connection }: { connection: Connection }) {
     )
   }
   return (
-    <AdminStoreContext.Provider value={stores.admin}>
-      <AgentsStoreContext.Provider value={stores.agents}>
-        <StoreBoundApp />
-      </AgentsStoreContext.Provider>
+    <AdminStoreContext.Provider value={store}>
+      <StoreBoundApp />
     </AdminStoreContext.Provider>
   )
 }

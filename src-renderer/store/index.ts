@@ -1,8 +1,10 @@
 import { createContext, useContext } from 'react'
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import { createAgentsSlice } from './agents'
 import { createAuditSlice } from './audit'
 import { createClockSlice } from './clock'
+import { createConversationsSlice } from './conversations'
 import { createKeysSlice } from './keys'
 import { createListingsSlice } from './listings'
 import { createMarketplaceSlice } from './marketplace'
@@ -12,6 +14,7 @@ import { createServerSlice } from './server'
 import { createSettingsSlice } from './settings'
 import { createSoulsSlice } from './souls'
 import { createTiersSlice } from './tiers'
+import { createTrialSlice } from './trial'
 import type { AdminState, StoreDeps } from './types'
 import { createUiSlice } from './ui'
 
@@ -19,6 +22,8 @@ export type { AdminState, Notice, StoreDeps } from './types'
 export type { RequestFilter, RequestRow, StatusClass } from './requests'
 export type { ColorScheme } from './ui'
 export type { ListingFilter } from './listings'
+export type { ConversationFilter, OpenConversation } from './conversations'
+export type { Trial, TrialTurn } from './trial'
 
 export type AdminStore = StoreApi<AdminState>
 
@@ -37,6 +42,9 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createSalesSlice(deps)(...a),
     ...createClockSlice(deps)(...a),
     ...createMarketplaceSlice(deps)(...a),
+    ...createAgentsSlice(deps)(...a),
+    ...createConversationsSlice(deps)(...a),
+    ...createTrialSlice(deps)(...a),
   }))
 }
 

@@ -1,3 +1,4 @@
+import type { Faults } from '../../src-shared/agents'
 import type { MethodInput, MethodOutput } from '../../src-shared/contract'
 import type { KeyDto } from '../../src-shared/dto'
 import type { SliceCreator } from './types'
@@ -11,6 +12,8 @@ export interface KeysSlice {
   updateKey(input: MethodInput<'keys.update'>): Promise<KeyDto>
   revokeKey(id: string): Promise<KeyDto>
   rollKey(id: string, graceSeconds: number): Promise<MethodOutput<'keys.roll'>>
+  /** Sets or (with null) switches off a key's fault injection; the keys table shows it at once. Throws on failure. */
+  setKeyFaults(keyId: string, faults: Faults | null): Promise<KeyDto>
   /** A live request-log row says the key was just used. */
   noteKeyUsed(keyId: string, at: string): void
 }
@@ -61,6 +64,12 @@ export const createKeysSlice: SliceCreator<KeysSlice> = ({ client }) => (set, ge
     set({ keys: upsert(get().keys, rolled.key, rolled.previous) })
     void get().loadTiers()
     return rolled
+  },
+
+  async setKeyFaults(keyId, faults) {
+    const key = await client.invoke('keys.setFaults', { id: keyId, faults })
+    set({ keys: get().keys.map((candidate) => (candidate.id === key.id ? key : candidate)) })
+    return key
   },
 
   noteKeyUsed(keyId, at) {

@@ -1,7 +1,9 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { AdminClient } from '../api'
+import type { AgentsSlice } from './agents'
 import type { AuditSlice } from './audit'
 import type { ClockSlice } from './clock'
+import type { ConversationsSlice } from './conversations'
 import type { KeysSlice } from './keys'
 import type { ListingsSlice } from './listings'
 import type { MarketplaceSlice } from './marketplace'
@@ -11,6 +13,7 @@ import type { ServerSlice } from './server'
 import type { SettingsSlice } from './settings'
 import type { SoulsSlice } from './souls'
 import type { TiersSlice } from './tiers'
+import type { TrialSlice } from './trial'
 import type { UiSlice } from './ui'
 
 export type AdminState = KeysSlice &
@@ -24,7 +27,10 @@ export type AdminState = KeysSlice &
   ListingsSlice &
   SalesSlice &
   ClockSlice &
-  MarketplaceSlice
+  MarketplaceSlice &
+  AgentsSlice &
+  ConversationsSlice &
+  TrialSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {

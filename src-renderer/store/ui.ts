@@ -4,6 +4,9 @@ import type { SliceCreator } from './types'
 export type ColorScheme = 'light' | 'dark'
 const COLOR_SCHEME_KEY = 'clawhq.colorScheme'
 
+/** What a failed call says, for a notice or an inline error. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
 export interface UiSlice {
   colorScheme: ColorScheme
   /** The admin token was refused: the app shows how to get a fresh admin URL. */
@@ -28,8 +31,7 @@ export const createUiSlice: SliceCreator<UiSlice> = ({ notify, storage, prefersD
 
     reportError(error, title) {
       if (isAdminError(error) && error.code === 'UNAUTHORIZED') set({ unauthorized: true })
-      const message = error instanceof Error ? error.message : String(error)
-      notify({ kind: 'error', title, message })
+      notify({ kind: 'error', title, message: errorMessage(error) })
     },
 
     reportSuccess(title, message) {

@@ -19,7 +19,6 @@ import { AGENT_SLUG, type Agent, type AgentProvider, type ScriptedSettings, type
 import type { MethodInput } from '../../../src-shared/contract'
 import { FormActions } from '../../components/FormActions'
 import { useAdmin } from '../../store'
-import { useAgents } from './agents-store'
 import { PROVIDER_LABEL } from './labels'
 import { MAX_RULES, newRuleKey, ruleErrors, RulesEditor, type RuleDraft } from './RulesEditor'
 
@@ -197,8 +196,8 @@ function changesOf(agent: Agent, draft: Draft): Omit<MethodInput<'agents.update'
 }
 
 function AgentForm({ agent, onDone }: { agent: Agent | null; onDone: () => void }) {
-  const createAgent = useAgents((s) => s.createAgent)
-  const updateAgent = useAgents((s) => s.updateAgent)
+  const createAgent = useAdmin((s) => s.createAgent)
+  const updateAgent = useAdmin((s) => s.updateAgent)
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [draft, setDraft] = useState<Draft>(() => draftOf(agent))

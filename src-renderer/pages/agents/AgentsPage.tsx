@@ -9,7 +9,6 @@ import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useSection } from '../../router'
 import { useAdmin } from '../../store'
 import { AgentDrawer } from './AgentDrawer'
-import { useAgents } from './agents-store'
 import { ConversationDrawer } from './ConversationDrawer'
 import { ConversationsTab } from './ConversationsTab'
 import { PROVIDER_COLOR, PROVIDER_LABEL } from './labels'
@@ -111,11 +110,11 @@ function AgentButtons({ agent, actions }: { agent: Agent; actions: AgentActions 
 }
 
 function AgentsSection() {
-  const agents = useAgents((s) => s.agents)
-  const agentsLoaded = useAgents((s) => s.agentsLoaded)
-  const chooseTrialAgent = useAgents((s) => s.chooseTrialAgent)
-  const trialAgentId = useAgents((s) => s.trial.agentId)
-  const deleteAgent = useAgents((s) => s.deleteAgent)
+  const agents = useAdmin((s) => s.agents)
+  const agentsLoaded = useAdmin((s) => s.agentsLoaded)
+  const chooseTrialAgent = useAdmin((s) => s.chooseTrialAgent)
+  const trialAgentId = useAdmin((s) => s.trial.agentId)
+  const deleteAgent = useAdmin((s) => s.deleteAgent)
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [editing, setEditing] = useState<Agent | 'new' | null>(null)
@@ -183,10 +182,10 @@ function AgentsSection() {
 /** Chat agents: what answers `POST /api/v1/chat`, a box to try them, and the conversations they held. */
 export function AgentsPage() {
   const [section, setSection] = useSection(SECTIONS, 'agents')
-  const loadAgents = useAgents((s) => s.loadAgents)
-  const followChat = useAgents((s) => s.followChat)
-  const total = useAgents((s) => s.conversations.total)
-  const conversationsLoaded = useAgents((s) => s.conversations.loaded)
+  const loadAgents = useAdmin((s) => s.loadAgents)
+  const followChat = useAdmin((s) => s.followChat)
+  const total = useAdmin((s) => s.conversations.total)
+  const conversationsLoaded = useAdmin((s) => s.conversations.loaded)
 
   // The agents are read each time the page opens: the CLI may have changed them meanwhile.
   useLoadOnArrival(false, loadAgents)

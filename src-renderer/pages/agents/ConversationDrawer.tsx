@@ -2,7 +2,6 @@ import { Alert, Badge, DataList, Drawer, Group, Paper, Skeleton, Stack, Text, Ti
 import type { ChatMessage, ConversationWithMessages } from '../../../src-shared/agents'
 import { formatDateTime, formatTimeOfDay } from '../../components/format'
 import { useAdmin } from '../../store'
-import { useAgents } from './agents-store'
 import { CallerName } from './ConversationsTab'
 import { questionCount } from './labels'
 
@@ -105,8 +104,8 @@ function ConversationDetail({ conversation }: { conversation: ConversationWithMe
 
 /** One conversation's messages, with the errors of answers that did not finish. */
 export function ConversationDrawer() {
-  const open = useAgents((s) => s.openConversation)
-  const hideConversation = useAgents((s) => s.hideConversation)
+  const open = useAdmin((s) => s.openConversation)
+  const hideConversation = useAdmin((s) => s.hideConversation)
   const unfinished = open?.conversation?.messages.filter((message) => message.error !== null).length ?? 0
   return (
     <Drawer

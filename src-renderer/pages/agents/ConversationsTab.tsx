@@ -5,7 +5,6 @@ import { formatDateTime, formatRelative } from '../../components/format'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useNow } from '../../components/useNow'
 import { useAdmin } from '../../store'
-import { useAgents } from './agents-store'
 import { questionCount, TRY_IT_LABEL } from './labels'
 
 /** A key by its name, or the try-it box for conversations held without a key. */
@@ -75,12 +74,12 @@ function conversationColumns(now: number, keyName: (id: string) => string | null
 
 /** Every conversation held through the API or the try-it box, latest first; one opens in the drawer. */
 export function ConversationsTab() {
-  const { rows, page, limit, total, loaded, loading, filter } = useAgents((s) => s.conversations)
-  const agents = useAgents((s) => s.agents)
-  const loadConversations = useAgents((s) => s.loadConversations)
-  const setConversationFilter = useAgents((s) => s.setConversationFilter)
-  const setConversationsPage = useAgents((s) => s.setConversationsPage)
-  const showConversation = useAgents((s) => s.showConversation)
+  const { rows, page, limit, total, loaded, loading, filter } = useAdmin((s) => s.conversations)
+  const agents = useAdmin((s) => s.agents)
+  const loadConversations = useAdmin((s) => s.loadConversations)
+  const setConversationFilter = useAdmin((s) => s.setConversationFilter)
+  const setConversationsPage = useAdmin((s) => s.setConversationsPage)
+  const showConversation = useAdmin((s) => s.showConversation)
   const keys = useAdmin((s) => s.keys)
   const now = useNow(30_000)
   // Read again each time the tab opens: callers chat through the API while the operator looks elsewhere.

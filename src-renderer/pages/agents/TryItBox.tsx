@@ -1,7 +1,7 @@
 import { Alert, Badge, Box, Button, Group, Kbd, Loader, Paper, ScrollArea, Select, Stack, Text, Textarea, Title } from '@mantine/core'
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react'
 import { SendIcon } from '../../components/icons'
-import { useAgents, type TrialTurn } from './agents-store'
+import { useAdmin, type TrialTurn } from '../../store'
 import { usageSummary } from './labels'
 
 /** Ctrl on Windows and Linux, ⌘ on a Mac. */
@@ -76,12 +76,12 @@ interface Props {
 
 /** Ask an agent as a caller would and continue the same conversation, without a key or a terminal. */
 export function TryItBox({ focusRequest }: Props) {
-  const agents = useAgents((s) => s.agents)
-  const trial = useAgents((s) => s.trial)
-  const chooseTrialAgent = useAgents((s) => s.chooseTrialAgent)
-  const startNewTrial = useAgents((s) => s.startNewTrial)
-  const sendTrial = useAgents((s) => s.sendTrial)
-  const showConversation = useAgents((s) => s.showConversation)
+  const agents = useAdmin((s) => s.agents)
+  const trial = useAdmin((s) => s.trial)
+  const chooseTrialAgent = useAdmin((s) => s.chooseTrialAgent)
+  const startNewTrial = useAdmin((s) => s.startNewTrial)
+  const sendTrial = useAdmin((s) => s.sendTrial)
+  const showConversation = useAdmin((s) => s.showConversation)
   const [message, setMessage] = useState('')
   const viewport = useRef<HTMLDivElement>(null)
   const input = useRef<HTMLTextAreaElement>(null)

@@ -2,7 +2,6 @@ import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Slider, Sta
 import { useState, type FormEvent } from 'react'
 import type { FaultKind, Faults } from '../../../src-shared/agents'
 import type { KeyDto } from '../../../src-shared/dto'
-import { useAgents } from '../agents/agents-store'
 import { useAdmin } from '../../store'
 import { FAULT_KIND_LABEL, FAULT_KINDS, faultsEffect } from './faults'
 
@@ -51,7 +50,7 @@ const faultsOf = (draft: Draft): Faults => ({
 })
 
 function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }) {
-  const setKeyFaults = useAgents((s) => s.setKeyFaults)
+  const setKeyFaults = useAdmin((s) => s.setKeyFaults)
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [draft, setDraft] = useState<Draft>(() => draftOf(target.faults))
