@@ -1,6 +1,6 @@
-import { Alert, Center, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea } from '@mantine/core'
+import { Alert, Center, Divider, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea } from '@mantine/core'
 import { useState, type FormEvent } from 'react'
-import type { Settings } from '../../../src-shared/dto'
+import { Settings } from '../../../src-shared/dto'
 import { isAdminError } from '../../api'
 import { FormActions } from '../../components/FormActions'
 import { PageHeader } from '../../components/PageHeader'
@@ -10,21 +10,72 @@ import { useAdmin } from '../../store'
 const MIN_DAYS = 1
 const MAX_DAYS = 3650
 
+type ChatLimit = 'chatMaxMessageChars' | 'chatMaxStreamsPerKey' | 'upstreamConnectTimeoutSeconds' | 'upstreamIdleTimeoutSeconds'
+
+/** The chat gateway's limits, each with what it limits and what a caller gets past it. */
+const CHAT_LIMITS: { field: ChatLimit; label: string; description: string; testId: string }[] = [
+  {
+    field: 'chatMaxMessageChars',
+    label: 'Longest message (characters)',
+    description: 'A chat message longer than this is refused with 413 PAYLOAD_TOO_LARGE, its length and the limit in details.',
+    testId: 'settings-chat-max-message-chars',
+  },
+  {
+    field: 'chatMaxStreamsPerKey',
+    label: 'Open streams per key',
+    description: 'Chat streams one key may hold open at once; one more gets 429 CONCURRENT_STREAMS_EXCEEDED with Retry-After: 1.',
+    testId: 'settings-chat-max-streams',
+  },
+  {
+    field: 'upstreamConnectTimeoutSeconds',
+    label: 'Model server connect timeout (seconds)',
+    description: 'Time an agent’s model server has to connect and send its first byte; slower, the caller gets 504 UPSTREAM_TIMEOUT.',
+    testId: 'settings-upstream-connect-timeout',
+  },
+  {
+    field: 'upstreamIdleTimeoutSeconds',
+    label: 'Model server idle timeout (seconds)',
+    description: 'Longest silence of a model server mid-answer; a stream then ends with stream_error, a whole answer with 504 UPSTREAM_TIMEOUT.',
+    testId: 'settings-upstream-idle-timeout',
+  },
+]
+
+/** The bounds the contract sets, so the form refuses exactly what the server would. */
+const chatBounds = (field: ChatLimit) => {
+  const schema = Settings.shape[field]
+  return { min: schema.minValue ?? 1, max: schema.maxValue ?? Number.MAX_SAFE_INTEGER }
+}
+
 /** What the form edits; null in the page means "not edited": the form shows the stored settings. */
 interface Draft {
   retention: number | string
   /** One origin a line. */
   cors: string
   hosts: string[]
+  chat: Record<ChatLimit, number | string>
 }
 
-type Field = 'requestLogRetentionDays' | 'corsOrigins' | 'allowedHosts'
+type Field = 'requestLogRetentionDays' | 'corsOrigins' | 'allowedHosts' | ChatLimit
 
 const draftOf = (settings: Settings): Draft => ({
   retention: settings.requestLogRetentionDays,
   cors: settings.corsOrigins.join('\n'),
   hosts: settings.allowedHosts,
+  chat: {
+    chatMaxMessageChars: settings.chatMaxMessageChars,
+    chatMaxStreamsPerKey: settings.chatMaxStreamsPerKey,
+    upstreamConnectTimeoutSeconds: settings.upstreamConnectTimeoutSeconds,
+    upstreamIdleTimeoutSeconds: settings.upstreamIdleTimeoutSeconds,
+  },
 })
+
+const chatLimitError = (field: ChatLimit, value: number | string): string | null => {
+  const { min, max } = chatBounds(field)
+  const number = Number(value)
+  return value === '' || !Number.isInteger(number) || number < min || number > max
+    ? `A whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}`
+    : null
+}
 
 const lines = (text: string) => text.split('\n').map((line) => line.trim()).filter(Boolean)
 const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((item, i) => item === b[i])
@@ -40,6 +91,10 @@ export function settingsChanges(draft: Draft, pendingHost: string, stored: Setti
   const pending = pendingHost.trim()
   const hosts = pending && !draft.hosts.includes(pending) ? [...draft.hosts, pending] : draft.hosts
   if (!sameList(hosts, stored.allowedHosts)) changes.allowedHosts = hosts
+  for (const { field } of CHAT_LIMITS) {
+    const value = Number(draft.chat[field])
+    if (draft.chat[field] !== '' && value !== stored[field]) changes[field] = value
+  }
   return changes
 }
 
@@ -91,10 +146,12 @@ export function SettingsPage() {
     shown.retention === '' || !Number.isInteger(retention) || retention < MIN_DAYS || retention > MAX_DAYS
       ? `A whole number of days from ${MIN_DAYS} to ${MAX_DAYS}`
       : null
+  const chatErrors = Object.fromEntries(CHAT_LIMITS.map(({ field }) => [field, chatLimitError(field, shown.chat[field])])) as Record<ChatLimit, string | null>
+  const invalid = !!retentionError || Object.values(chatErrors).some(Boolean)
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    if (!changed || saving || retentionError) return
+    if (!changed || saving || invalid) return
     setSaving(true)
     setFailure(null)
     try {
@@ -103,7 +160,8 @@ export function SettingsPage() {
       setPendingHost('')
       reportSuccess(
         'Settings saved',
-        `Request log kept ${plural(saved.requestLogRetentionDays, 'day', 'days')}; ${plural(saved.corsOrigins.length, 'CORS origin', 'CORS origins')}; ${plural(saved.allowedHosts.length, 'extra host name', 'extra host names')}.`,
+        `Request log kept ${plural(saved.requestLogRetentionDays, 'day', 'days')}; ${plural(saved.corsOrigins.length, 'CORS origin', 'CORS origins')}; ${plural(saved.allowedHosts.length, 'extra host name', 'extra host names')}; ` +
+          `chat messages up to ${plural(saved.chatMaxMessageChars, 'character', 'characters')}, ${plural(saved.chatMaxStreamsPerKey, 'open stream', 'open streams')} a key.`,
       )
     } catch (error) {
       if (isAdminError(error) && error.code === 'INVALID_INPUT') setFailure({ message: error.message, fields: fieldErrors(error.details) })
@@ -121,7 +179,7 @@ export function SettingsPage() {
 
   return (
     <Stack maw={720}>
-      <PageHeader title="Settings" description="How this server keeps its request log and whom it answers. Changes apply from the next request." />
+      <PageHeader title="Settings" description="How this server keeps its request log, whom it answers and how far its chat goes. Changes apply from the next request." />
       <Paper withBorder p="md" radius="md" component="form" onSubmit={submit} aria-label="Settings" data-testid="settings-form">
         <Stack gap="md">
           <NumberInput
@@ -166,6 +224,28 @@ export function SettingsPage() {
             error={failure?.fields.allowedHosts}
             data-testid="settings-hosts"
           />
+          <Divider label="Chat" labelPosition="left" mt="xs" />
+          {CHAT_LIMITS.map(({ field, label, description, testId }) => {
+            const { min, max } = chatBounds(field)
+            return (
+              <NumberInput
+                key={field}
+                label={label}
+                description={description}
+                min={min}
+                max={max}
+                allowDecimal={false}
+                allowNegative={false}
+                thousandSeparator=","
+                value={shown.chat[field]}
+                onChange={(value) => edit({ chat: { ...shown.chat, [field]: value } })}
+                error={chatErrors[field] ?? failure?.fields[field]}
+                // The help text takes the form's width; the field itself stays as narrow as the retention's.
+                styles={{ wrapper: { maxWidth: 420 } }}
+                data-testid={testId}
+              />
+            )
+          })}
           {failure && (
             <Alert color="red" title="Not saved" data-testid="settings-error">
               <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
@@ -176,7 +256,7 @@ export function SettingsPage() {
           <FormActions
             label="Save"
             busy={saving}
-            disabled={!changed || !!retentionError}
+            disabled={!changed || invalid}
             testId="settings-save"
             onCancel={discard}
             cancelLabel="Discard changes"
