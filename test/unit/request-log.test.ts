@@ -48,9 +48,9 @@ describe('RequestLog', () => {
     expect(announced.sort((a, b) => a.seq - b.seq)).toEqual(rows.map(({ seq, id }) => ({ seq, id })).sort((a, b) => a.seq - b.seq))
     const usage = services.store.all(services.store.db.selectFrom('usage_minute').selectAll().orderBy('key_id').orderBy('minute'))
     expect(usage).toEqual([
-      { key_id: '', minute: T0 / 60_000, requests: 1, errors: 1, limited: 0, latency_sum_ms: 2, latency_max_ms: 2 },
-      { key_id: key.id, minute: T0 / 60_000, requests: 2, errors: 1, limited: 1, latency_sum_ms: 4, latency_max_ms: 3 },
-      { key_id: key.id, minute: T0 / 60_000 + 1, requests: 1, errors: 1, limited: 0, latency_sum_ms: 5, latency_max_ms: 5 },
+      { key_id: '', minute: T0 / 60_000, requests: 1, errors: 1, limited: 0, latency_sum_ms: 2, latency_max_ms: 2, tokens_in: 0, tokens_out: 0 },
+      { key_id: key.id, minute: T0 / 60_000, requests: 2, errors: 1, limited: 1, latency_sum_ms: 4, latency_max_ms: 3, tokens_in: 0, tokens_out: 0 },
+      { key_id: key.id, minute: T0 / 60_000 + 1, requests: 1, errors: 1, limited: 0, latency_sum_ms: 5, latency_max_ms: 5, tokens_in: 0, tokens_out: 0 },
     ])
     expect(services.keys.get(key.id).lastUsedAt).toBe(new Date(T0 + 61_000).toISOString())
   })

@@ -90,13 +90,17 @@ export class ChatExchange {
     return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, estimated: true }
   }
 
-  /** Stores the exchange once (error: why the answer stopped short); a failure before the first word stores nothing. */
-  finish(error: string | null): ChatOutcome {
-    if (this.finished) return { response: this.text, usage: this.usage }
+  /**
+   * Stores the exchange once (error: why the answer stopped short) and resolves when it is committed; a
+   * failure before the first word stores nothing. Rejects when the store refuses (a full disk).
+   */
+  async finish(error: string | null): Promise<ChatOutcome> {
+    const outcome = { response: this.text, usage: this.usage }
+    if (this.finished) return outcome
     this.finished = true
     this.release()
-    if (error === null || this.text !== '') this.service.store(this, this.conversation, this.input, this.text, error)
-    return { response: this.text, usage: this.usage }
+    if (error === null || this.text !== '') await this.service.save({ exchange: this, conversation: this.conversation, input: this.input, answer: this.text, error })
+    return outcome
   }
 
   /** Gives the stream slot back without storing anything (the exchange never began). */
@@ -107,9 +111,19 @@ export class ChatExchange {
   }
 }
 
+interface PendingSave {
+  exchange: ChatExchange
+  conversation: ConversationRow | undefined
+  input: ChatInput
+  answer: string
+  error: string | null
+}
+
 export class ChatService {
   /** Open streams per key lineage. */
   private readonly streams = new Map<string, number>()
+  /** Finished exchanges waiting for this turn's commit. */
+  private pending: Array<PendingSave & { done: () => void; failed: (error: unknown) => void }> = []
 
   constructor(
     private readonly db: Store,
@@ -164,7 +178,7 @@ export class ChatService {
       exchange.abandon()
       throw error
     }
-    return { ...exchange.finish(null), conversationId: exchange.conversationId, agent: exchange.agent.agent.slug }
+    return { ...(await exchange.finish(signal.aborted ? 'the caller stopped waiting' : null)), conversationId: exchange.conversationId, agent: exchange.agent.agent.slug }
   }
 
   private takeStreamSlot(lineageId: string, limit: number): () => void {
@@ -214,37 +228,68 @@ export class ChatService {
     return turns
   }
 
-  /** Question and answer in one transaction, with the conversation made or moved on. */
-  store(exchange: ChatExchange, conversation: ConversationRow | undefined, input: ChatInput, answer: string, error: string | null): void {
-    const now = this.clock.now()
-    this.db.transaction(() => {
-      if (conversation === undefined)
-        this.db.run(
-          this.db.db.insertInto('conversations').values({
-            id: exchange.conversationId,
-            agent_slug: exchange.agent.agent.slug,
-            key_id: 'keyId' in input.caller ? input.caller.keyId : null,
-            lineage_id: 'lineageId' in input.caller ? input.caller.lineageId : null,
-            title: input.message.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
-            message_count: 2,
-            created_at: now,
-            updated_at: now,
-          }),
-        )
-      else
-        this.db.run(
-          this.db.db
-            .updateTable('conversations')
-            .set((eb) => ({ message_count: eb('message_count', '+', 2), updated_at: now }))
-            .where('id', '=', conversation.id),
-        )
-      this.db.run(
-        this.db.db.insertInto('chat_messages').values([
-          { conversation_id: exchange.conversationId, role: 'user', content: input.message, at: now, request_id: input.requestId, error: null },
-          { conversation_id: exchange.conversationId, role: 'assistant', content: answer, at: now, request_id: input.requestId, error },
-        ]),
-      )
+  /**
+   * Group commit: the exchanges finished in one turn of the event loop are written in one durable
+   * transaction (one fsync for all of them, not one each, off the path of the streams still running), and
+   * each caller resumes once its exchange is committed, so an acknowledged answer survives a power loss.
+   * Quiet: no hot-path cache holds conversations, so keys, tiers and agents stay cached.
+   */
+  save(item: PendingSave): Promise<void> {
+    return new Promise((done, failed) => {
+      if (this.pending.push({ ...item, done, failed }) === 1) setImmediate(() => this.commitPending())
     })
+  }
+
+  private commitPending(): void {
+    const batch = this.pending
+    this.pending = []
+    if (this.commit(batch)) return
+    // One exchange the store refuses must not take the others down with it: each alone, then.
+    if (batch.length > 1) for (const item of batch) this.commit([item])
+  }
+
+  private commit(batch: Array<PendingSave & { done: () => void; failed: (error: unknown) => void }>): boolean {
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) this.store(item)
+      }, { quiet: true })
+    } catch (error) {
+      if (batch.length === 1) batch[0]!.failed(error)
+      return false
+    }
+    for (const item of batch) item.done()
+    return true
+  }
+
+  /** Question and answer, with the conversation made or moved on (inside commitPending's transaction). */
+  private store({ exchange, conversation, input, answer, error }: PendingSave): void {
+    const now = this.clock.now()
+    if (conversation === undefined)
+      this.db.run(
+        this.db.db.insertInto('conversations').values({
+          id: exchange.conversationId,
+          agent_slug: exchange.agent.agent.slug,
+          key_id: 'keyId' in input.caller ? input.caller.keyId : null,
+          lineage_id: 'lineageId' in input.caller ? input.caller.lineageId : null,
+          title: input.message.replace(/\s+/g, ' ').trim().slice(0, TITLE_CHARS),
+          message_count: 2,
+          created_at: now,
+          updated_at: now,
+        }),
+      )
+    else
+      this.db.run(
+        this.db.db
+          .updateTable('conversations')
+          .set((eb) => ({ message_count: eb('message_count', '+', 2), updated_at: now }))
+          .where('id', '=', conversation.id),
+      )
+    this.db.run(
+      this.db.db.insertInto('chat_messages').values([
+        { conversation_id: exchange.conversationId, role: 'user', content: input.message, at: now, request_id: input.requestId, error: null },
+        { conversation_id: exchange.conversationId, role: 'assistant', content: answer, at: now, request_id: input.requestId, error },
+      ]),
+    )
   }
 
   list(query: { agent?: string; keyId?: string; page: number; limit: number }): Page<Conversation> {

@@ -236,7 +236,7 @@ const chat = defineTool({
       exchange.abandon()
       throw SHUTTING_DOWN()
     }
-    const { response, usage } = exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+    const { response, usage } = await exchange.finish(signal.aborted ? 'the client closed the connection' : null)
     caller.countTokens(usage)
     return {
       success: true,

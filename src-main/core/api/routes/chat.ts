@@ -7,6 +7,7 @@ import { UpstreamError } from '../../agents/providers/types'
 import type { ChatExchange, ChatService } from '../../chat/chat.service'
 import type { FaultInjector } from '../../faults/fault-injector'
 import { ApiError, authErrors, success } from '../envelope'
+import { toApiError } from '../plugins/errors'
 import { SseWriter } from '../sse'
 
 const ChatBody = z.object({
@@ -106,7 +107,7 @@ export const chatRoutes =
         exchange.abandon()
         throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.')
       }
-      const { response, usage } = exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+      const { response, usage } = await exchange.finish(signal.aborted ? 'the client closed the connection' : null)
       request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
       return { response, agent: exchange.agent.agent.slug, conversation_id: exchange.conversationId, request_id: request.id, usage }
     }
@@ -155,7 +156,15 @@ export const chatRoutes =
       }
       if (!sse.open) failure ??= 'the client closed the connection'
       else if (closing && controller.signal.aborted) failure ??= 'The server is shutting down; the answer was cut short.'
-      const { usage } = exchange.finish(failure)
+      let usage: ChatUsage
+      try {
+        ;({ usage } = await exchange.finish(failure))
+      } catch (error) {
+        // The answer was sent but could not be kept (a full disk): the stream says so rather than end as if all were well.
+        usage = exchange.usage
+        request.log.error({ err: error, reqId: request.id }, 'chat: the exchange could not be stored')
+        failure ??= `The answer could not be stored: ${toApiError(error).message}`
+      }
       request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
       if (!sse.open) {
         request.errorCode = 'CLIENT_CLOSED'
