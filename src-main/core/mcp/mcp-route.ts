@@ -1,10 +1,13 @@
 import type { ServerResponse } from 'node:http'
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify'
 import { ApiError, errorEnvelope } from '../api/envelope'
 import { originOf } from '../api/routes/listings'
-import { createMcpServer, scopeOfTool, toolError, type McpCaller, type McpServices } from './mcp-tools'
+import { scopeOfTool, toolError, type McpCaller, type McpServices } from './mcp-tools'
+
+/** The SDK's runtime (~0.1–0.3 s to load), on the first request rather than at start-up. */
+let sdk: Promise<typeof import('./mcp-server')> | undefined
+const loadSdk = () => (sdk ??= import('./mcp-server'))
 
 export const MCP_PATH = '/mcp'
 
@@ -90,6 +93,7 @@ export const mcpRoutes =
           request.log.error({ err: error, reqId: request.id, tool }, 'MCP tool failed')
         },
       }
+      const { createMcpServer, StreamableHTTPServerTransport } = await loadSdk()
       const server = createMcpServer(caller, deps, deps.version)
       // Stateless (no session id) and one JSON answer per POST: nothing outlives the request. The transport's own
       // Host/Origin checks stay off: the front door and the Origin hook have already vouched for both.

@@ -1,4 +1,3 @@
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
 import { ChatUsage } from '../../../src-shared/agents'
@@ -99,7 +98,7 @@ const defineTool = <I extends z.ZodObject, O extends z.ZodObject>(tool: McpTool<
 
 const SHUTTING_DOWN = () => new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.')
 
-const scopeNote = (scope: Scope | null) => (scope === null ? 'Any valid API key may call it.' : `Needs the API key scope "${scope}".`)
+export const scopeNote = (scope: Scope | null) => (scope === null ? 'Any valid API key may call it.' : `Needs the API key scope "${scope}".`)
 
 const searchListings = defineTool({
   name: 'search_listings',
@@ -261,7 +260,7 @@ export function toolError(error: ApiError, requestId: string): CallToolResult {
   return toolResult({ ...errorEnvelope(error.code, error.message, requestId, error.details) }, true)
 }
 
-async function callTool(tool: McpTool, args: unknown, caller: McpCaller, services: McpServices, signal: AbortSignal): Promise<CallToolResult> {
+export async function callTool(tool: McpTool, args: unknown, caller: McpCaller, services: McpServices, signal: AbortSignal): Promise<CallToolResult> {
   try {
     const body = await tool.run(args as never, caller, services, AbortSignal.any([signal, caller.shutdown]))
     // Parsed by the declared output, so the result holds exactly what the schema promises (no internal fields).
@@ -271,35 +270,4 @@ async function callTool(tool: McpTool, args: unknown, caller: McpCaller, service
     if (apiError.statusCode >= 500) caller.logFailure(error, tool.name)
     return toolError(apiError, caller.requestId)
   }
-}
-
-/**
- * A fresh MCP server for one request (stateless Streamable HTTP), offering the tools the key's scopes
- * allow. Tools outside them are left out of tools/list (an agent is not offered what it cannot do); the
- * instructions name them and the scope each needs.
- */
-export function createMcpServer(caller: McpCaller, services: McpServices, version: string): McpServer {
-  const usable = MCP_TOOLS.filter((tool) => tool.scope === null || caller.key.scopes.has(tool.scope))
-  const hidden = MCP_TOOLS.filter((tool) => !usable.includes(tool))
-  const instructions = [
-    'ClawHQ Local: an offline Clawget marketplace (listings, wallets in USDT, purchases, licenses) and ClawHQ agents.',
-    `This API key acts as the soul ${caller.key.soulId}. Prices and balances are USDT decimal strings ("25.00").`,
-    'Every tool result is the REST envelope: {"success": true, "data", "meta"?} or {"success": false, "error": {"code", "message", "details"}}; ' +
-      'error codes are the Clawget API\'s (INSUFFICIENT_BALANCE, SPENDING_LIMIT_EXCEEDED, ALREADY_PURCHASED, LISTING_NOT_FOUND, ...).',
-    ...(hidden.length > 0 ? [`Not offered to this key for lack of a scope: ${hidden.map((tool) => `${tool.name} (${tool.scope})`).join(', ')}.`] : []),
-  ].join('\n')
-  const server = new McpServer({ name: 'clawhq-local', title: 'ClawHQ Local', version }, { instructions })
-  for (const tool of usable)
-    server.registerTool(
-      tool.name,
-      {
-        title: tool.title,
-        description: `${tool.description} ${scopeNote(tool.scope)}`,
-        inputSchema: tool.input,
-        outputSchema: tool.output,
-        annotations: tool.annotations,
-      },
-      (args: unknown, extra) => callTool(tool, args, caller, services, extra.signal),
-    )
-  return server
 }
