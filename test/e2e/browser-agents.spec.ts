@@ -181,7 +181,8 @@ test('a follow-up sent with Ctrl+Enter continues the same conversation', async (
   await page.mouse.move(1300, 120)
   const height = await page.evaluate(() => document.documentElement.scrollHeight)
   await page.setViewportSize({ width: 1360, height })
-  await page.screenshot({ path: 'docs/screenshot-agents.png' })
+  // The README's picture is refreshed on request (UPDATE_DOCS_SCREENSHOTS=1), so a test run leaves the checkout as it was.
+  await page.screenshot({ path: process.env.UPDATE_DOCS_SCREENSHOTS ? 'docs/screenshot-agents.png' : `${SCREENSHOTS}/agents.png` })
   await page.setViewportSize({ width: 1360, height: 860 })
 })
 
