@@ -62,17 +62,7 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     if (!outcome) throw new ApiError(500, 'INTERNAL_ERROR', `The key's rate-limit tier ${result.key.tierId} is missing.`)
     request.rateLimit = outcome
     setRateLimitHeaders(reply, outcome)
-    if (!outcome.allowed) {
-      const retryAfter = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))
-      const resetAt = toIso(outcome.resetAtMs)
-      reply.header('retry-after', retryAfter)
-      throw new ApiError(
-        429,
-        'RATE_LIMIT_EXCEEDED',
-        `Rate limit exceeded: ${outcome.limit} requests per ${outcome.policy.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
-        { resetAt, limit: outcome.limit, window: outcome.policy.window },
-      )
-    }
+    if (!outcome.allowed) throw rateLimited(reply, outcome, Math.max(1, Math.ceil(outcome.retryAfterMs / 1000)), outcome.resetAtMs)
 
     if (scope !== undefined && !result.key.scopes.has(scope)) {
       throw new ApiError(403, 'INSUFFICIENT_PERMISSIONS', `This key lacks the scope "${scope}" that this operation needs.`, {
@@ -96,14 +86,18 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     if (injected.kind === 'error_500')
       throw new ApiError(500, 'INTERNAL_ERROR', 'Internal server error. The details are in the server log under this request id.')
     const outcome = request.rateLimit!
-    const retryAfter = injected.retryAfterSeconds
-    const resetAt = toIso(outcome.now + retryAfter * 1000)
-    reply.header('retry-after', retryAfter)
-    throw new ApiError(
-      429,
-      'RATE_LIMIT_EXCEEDED',
-      `Rate limit exceeded: ${outcome.limit} requests per ${outcome.policy.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
-      { resetAt, limit: outcome.limit, window: outcome.policy.window },
-    )
+    throw rateLimited(reply, outcome, injected.retryAfterSeconds, outcome.now + injected.retryAfterSeconds * 1000)
   }
+}
+
+/** The documented 429 (SPEC §4): `Retry-After` in whole seconds, and the window's details. */
+function rateLimited(reply: FastifyReply, outcome: RateLimitOutcome, retryAfter: number, resetAtMs: number): ApiError {
+  const resetAt = toIso(resetAtMs)
+  reply.header('retry-after', retryAfter)
+  return new ApiError(
+    429,
+    'RATE_LIMIT_EXCEEDED',
+    `Rate limit exceeded: ${outcome.limit} requests per ${outcome.policy.window}. Retry after ${retryAfter} seconds (resets at ${resetAt}).`,
+    { resetAt, limit: outcome.limit, window: outcome.policy.window },
+  )
 }
