@@ -17,3 +17,15 @@ export {
 } from './errors.js'
 export { DEFAULT_BASE_URL, normalizeBaseUrl, type FetchLike, type FetchResponseLike } from './transport.js'
 export type * from './types.js'
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  signWebhook,
+  verifyWebhook,
+  type SignWebhookOptions,
+  type VerifyFailureReason,
+  type VerifyResult,
+  type VerifyWebhookOptions,
+  type WebhookHeadersInput,
+  type WebhookScheme,
+  type WebhookSignatureHeaders,
+} from './webhooks-verify.js'
