@@ -14,6 +14,7 @@ import {
   Subscription,
   Wallet,
 } from './marketplace'
+import { WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint, WebhookEventFilter, DeliveryStatus } from './webhooks'
 import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
 
 /**
@@ -183,6 +184,56 @@ export const contract = {
     pageOf(Conversation),
   ),
   'conversations.get': method(z.object({ id }).strict(), ConversationWithMessages),
+  // Webhooks (part 4): the operator's view of every endpoint and delivery.
+  'webhooks.list': method(z.object({ ...paging }).strict(), pageOf(WebhookEndpoint)),
+  'webhooks.create': method(
+    z
+      .object({
+        url: z.string().min(1).max(2000),
+        events: z.array(WebhookEventFilter).min(1).max(20),
+        secret: z.string().min(8).max(200).optional().describe('generated (whsec_…) when left out'),
+        description: z.string().max(500).optional(),
+      })
+      .strict(),
+    z.object({ endpoint: WebhookEndpoint, secret: z.string() }),
+  ),
+  'webhooks.update': method(
+    z
+      .object({
+        id,
+        url: z.string().min(1).max(2000).optional(),
+        events: z.array(WebhookEventFilter).min(1).max(20).optional(),
+        description: z.string().max(500).optional(),
+        enabled: z.boolean().optional(),
+      })
+      .strict(),
+    WebhookEndpoint,
+  ),
+  'webhooks.delete': method(z.object({ id }).strict(), WebhookEndpoint),
+  'webhooks.ping': method(z.object({ id }).strict(), WebhookDelivery),
+  'webhooks.rotateSecret': method(
+    z.object({ id, overlapSeconds: z.number().int().min(0).max(30 * 86_400).default(86_400) }).strict(),
+    z.object({ endpoint: WebhookEndpoint, secret: z.string() }),
+  ),
+  'deliveries.list': method(
+    z
+      .object({
+        endpointId: id.optional(),
+        event: z.string().max(60).optional(),
+        status: DeliveryStatus.optional(),
+        since: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional(),
+        ...paging,
+      })
+      .strict(),
+    pageOf(WebhookDelivery),
+  ),
+  'deliveries.get': method(z.object({ id }).strict(), WebhookDeliveryDetail),
+  'deliveries.redeliver': method(z.object({ id }).strict(), WebhookDelivery),
+  'deliveries.redeliverFailed': method(
+    z.object({ since: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }).optional(), endpointId: id.optional() }).strict(),
+    z.object({ redelivered: z.number().int() }),
+  ),
   'keys.setFaults': method(
     z.object({ id, faults: Faults.nullable().describe('null switches injection off') }).strict(),
     KeyDto,

@@ -34,6 +34,9 @@ import { SettingsService } from './settings/settings.service'
 import { TiersService } from './tiers/tiers.service'
 import { RequestLog } from './usage/request-log'
 import { WorkerSink } from './usage/request-log-sink'
+import { WebhookOutbox } from './webhooks/outbox'
+import { WebhookDispatcher } from './webhooks/dispatcher'
+import { WebhooksService } from './webhooks/webhooks.service'
 
 export { version }
 
@@ -63,6 +66,9 @@ export interface CoreOptions {
   secretBox?: SecretBox
   /** SSE comment heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number
+  /** Webhook delivery: a receiver's time to answer (default 15 s) and how often due retries are looked for (default 0.5 s). */
+  webhookTimeoutMs?: number
+  webhookPollMs?: number
 }
 
 /** The services, opened on one data directory; what the CLI's one-shot commands use. */
@@ -78,6 +84,7 @@ export interface Services extends MarketplaceServices {
   rateLimits: RateLimitService
   agents: AgentsService
   chat: ChatService
+  webhooks: WebhooksService
   close(): void
 }
 
@@ -91,27 +98,31 @@ export async function openServices(
   const events = new EventBus()
   const audit = new AuditService(store, events, clock)
   const tiers = new TiersService(store, audit, clock)
-  const keys = new KeysService(store, tiers, audit, clock)
+  const marketClock = new MarketClock(store, clock, audit)
+  const outbox = new WebhookOutbox(store, marketClock)
+  const keys = new KeysService(store, tiers, audit, clock, outbox)
   const settings = new SettingsService(store, audit)
   const sink = options.requestLogWorker
     ? new WorkerSink({ workerFile: options.requestLogWorker, databaseFile: store.file, nativeBinding: options.nativeBinding })
     : undefined
   const requestLog = new RequestLog(store, keys, events, clock, { flushEveryMs: options.requestLogFlushMs, sink })
   const rateLimits = new RateLimitService(store, tiers, clock)
-  const marketClock = new MarketClock(store, clock, audit)
   const souls = new SoulsService(store)
   const wallets = new WalletService(store, audit, marketClock)
-  const listings = new ListingsService(store, audit, marketClock)
-  const purchases = new PurchasesService(store, listings, wallets, audit, marketClock)
+  const listings = new ListingsService(store, audit, marketClock, outbox)
+  const purchases = new PurchasesService(store, listings, wallets, audit, marketClock, outbox)
   const activity = new ActivityService(store, listings, marketClock, clock)
   const demo = new DemoService(store, audit)
   demo.seedIfNew()
-  const agents = new AgentsService(store, audit, clock, options.secretBox ?? new FileSecretBox(dataDir))
+  const secretBox = options.secretBox ?? new FileSecretBox(dataDir)
+  const agents = new AgentsService(store, audit, clock, secretBox)
+  const webhooks = new WebhooksService(store, audit, marketClock, secretBox, outbox)
   agents.seedIfNew()
   const chat = new ChatService(store, agents, settings, clock)
   return {
     agents,
     chat,
+    webhooks,
     store,
     clock,
     events,
@@ -206,7 +217,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
@@ -215,6 +226,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     market: services,
     agents: services.agents,
     chat: services.chat,
+    webhooks: services.webhooks,
     sseHeartbeatMs: options.sseHeartbeatMs,
     rateLimits,
     requestLog,
@@ -241,6 +253,14 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     }
   }, 1_000)
   renewals.unref()
+  // The outbox is delivered while the server runs (one-shot CLI commands only write to it).
+  const dispatcher = new WebhookDispatcher(store, services.webhooks, services.marketClock, {
+    userAgent: `ClawHQ-Local-Webhooks/${version}`,
+    timeoutMs: options.webhookTimeoutMs,
+    pollMs: options.webhookPollMs,
+  })
+  dispatcher.onError = (error) => logError(error, 'webhooks: the dispatcher failed; it tries again')
+  dispatcher.start()
 
   let port = options.port ?? DEFAULT_PORT
   // Settings changed here or by another process (the CLI) apply from the next request on.
@@ -273,6 +293,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     async close() {
       clearInterval(retention)
       clearInterval(renewals)
+      dispatcher.stop()
       try {
         await api.close()
         const { dropped } = requestLog.health()

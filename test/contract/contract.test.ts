@@ -553,6 +553,65 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(output.messages[0]!.content).toBe('hello')
     },
   },
+  'webhooks.list': {
+    input: async () => {
+      await services().webhooks.create({ url: 'https://hooks.example/listed', events: ['*'] }, { operator: true }, 'cli')
+      return {}
+    },
+    check: (output: MethodOutput<'webhooks.list'>) => expect(output.data.some((w) => w.url === 'https://hooks.example/listed')).toBe(true),
+  },
+  'webhooks.create': {
+    input: (t) => ({ url: `https://hooks.example/${t}`, events: ['purchase.completed' as const] }),
+    check: (output: MethodOutput<'webhooks.create'>) => {
+      expect(output.secret).toMatch(/^whsec_/)
+      expect(output.endpoint).toMatchObject({ enabled: true, soulId: null, events: ['purchase.completed'] })
+      expect(JSON.stringify(output.endpoint)).not.toContain(output.secret)
+    },
+  },
+  'webhooks.update': {
+    input: async () => {
+      const { endpoint } = await services().webhooks.create({ url: 'https://hooks.example/u', events: ['*'] }, { operator: true }, 'cli')
+      return { id: endpoint.id, enabled: false, description: 'paused' }
+    },
+    check: (output: MethodOutput<'webhooks.update'>) => expect(output).toMatchObject({ enabled: false, description: 'paused', disabledReason: 'disabled by hand' }),
+  },
+  'webhooks.delete': {
+    input: async () => ({ id: (await services().webhooks.create({ url: 'https://hooks.example/d', events: ['*'] }, { operator: true }, 'cli')).endpoint.id }),
+    check: (output: MethodOutput<'webhooks.delete'>) => expect(services().webhooks.endpointRow(output.id)).toBeUndefined(),
+  },
+  'webhooks.ping': {
+    input: async () => ({ id: (await services().webhooks.create({ url: 'http://127.0.0.1:9/ping', events: ['key.revoked'] }, { operator: true }, 'cli')).endpoint.id }),
+    check: (output: MethodOutput<'webhooks.ping'>) => expect(output).toMatchObject({ event: 'ping', eventId: expect.stringMatching(/^evt_/) }),
+  },
+  'webhooks.rotateSecret': {
+    input: async () => ({ id: (await services().webhooks.create({ url: 'https://hooks.example/r', events: ['*'] }, { operator: true }, 'cli')).endpoint.id }),
+    check: (output: MethodOutput<'webhooks.rotateSecret'>) => {
+      expect(output.secret).toMatch(/^whsec_/)
+      expect(output.endpoint.rotatingUntil).not.toBeNull()
+    },
+  },
+  'deliveries.list': {
+    input: () => ({ event: 'ping', limit: 5 }),
+    check: (output: MethodOutput<'deliveries.list'>) => expect(output.data.every((d) => d.event === 'ping')).toBe(true),
+  },
+  'deliveries.get': {
+    input: async () => {
+      const { endpoint } = await services().webhooks.create({ url: 'http://127.0.0.1:9/get', events: ['key.revoked'] }, { operator: true }, 'cli')
+      return { id: services().webhooks.ping(endpoint.id, { operator: true }).id }
+    },
+    check: (output: MethodOutput<'deliveries.get'>) => expect(output.event).toBe('ping'),
+  },
+  'deliveries.redeliver': {
+    input: async () => {
+      const { endpoint } = await services().webhooks.create({ url: 'http://127.0.0.1:9/re', events: ['key.revoked'] }, { operator: true }, 'cli')
+      return { id: services().webhooks.ping(endpoint.id, { operator: true }).id }
+    },
+    check: (output: MethodOutput<'deliveries.redeliver'>) => expect(output.status).toBe('pending'),
+  },
+  'deliveries.redeliverFailed': {
+    input: () => ({ since: new Date(Date.now() - 3_600_000).toISOString() }),
+    check: (output: MethodOutput<'deliveries.redeliverFailed'>) => expect(output.redelivered).toBeGreaterThanOrEqual(0),
+  },
   'keys.setFaults': {
     input: () => ({ id: createKey(server, { name: 'faulty' }).key.id, faults: { kind: 'error_429' as const, percent: 25 } }),
     check: (output: MethodOutput<'keys.setFaults'>) =>
@@ -701,6 +760,16 @@ const invalid: { [M in MethodName]: unknown[] } = {
   'agents.try': [{}, { agent: 'support-bot' }, { agent: 'support-bot', message: '' }, { agent: 'Not A Slug', message: 'hi' }],
   'conversations.list': [{ limit: 0 }, { page: 0 }, { agent: 'UPPER' }],
   'conversations.get': [{}, { id: 42 }],
+  'webhooks.list': [{ page: 0 }],
+  'webhooks.create': [{}, { url: 'https://x.example' }, { url: 'https://x.example', events: [] }, { url: 'https://x.example', events: ['nope'] }, { url: 'https://x.example', events: ['*'], secret: 'short' }],
+  'webhooks.update': [{}, { id: 'whk_x', enabled: 'yes' }, { id: 'whk_x', events: [] }],
+  'webhooks.delete': [{}, { id: '' }],
+  'webhooks.ping': [{}],
+  'webhooks.rotateSecret': [{}, { id: 'whk_x', overlapSeconds: -1 }],
+  'deliveries.list': [{ status: 'lost' }, { since: 'yesterday' }],
+  'deliveries.get': [{}],
+  'deliveries.redeliver': [{}],
+  'deliveries.redeliverFailed': [{}, { since: 'an hour ago' }],
   'keys.setFaults': [
     {},
     { id: 'key_x' },

@@ -7,6 +7,9 @@ import type { KeysService } from '../keys/keys.service'
 import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
 import { newRequestId } from '../ids'
+import type { WebhooksService } from '../webhooks/webhooks.service'
+
+const OPERATOR = { operator: true as const }
 import type { SettingsService } from '../settings/settings.service'
 import type { TiersService } from '../tiers/tiers.service'
 import type { RequestLog } from '../usage/request-log'
@@ -28,6 +31,7 @@ export interface HandlerDeps {
   market: MarketplaceServices
   agents: AgentsService
   chat: ChatService
+  webhooks: WebhooksService
   /** Where the API answers (for thumbnail URLs); '' until the server listens. */
   apiOrigin: () => string
   tiers: TiersService
@@ -102,5 +106,22 @@ export function createHandlers(deps: HandlerDeps) {
     'conversations.list': (input) => deps.chat.list(input),
     'conversations.get': (input) => deps.chat.get(input.id, { operator: true }),
     'keys.setFaults': (input, { actor }) => keys.setFaults(input.id, input.faults, actor),
+    'webhooks.list': (input) => deps.webhooks.list(OPERATOR, input.page, input.limit),
+    'webhooks.create': (input, { actor }) => deps.webhooks.create(input, OPERATOR, actor),
+    'webhooks.update': ({ id, ...changes }, { actor }) => deps.webhooks.update(id, changes, OPERATOR, actor),
+    'webhooks.delete': (input, { actor }) => deps.webhooks.delete(input.id, OPERATOR, actor),
+    'webhooks.ping': (input) => deps.webhooks.ping(input.id, OPERATOR),
+    'webhooks.rotateSecret': (input, { actor }) => deps.webhooks.rotateSecret(input.id, OPERATOR, actor, input.overlapSeconds),
+    'deliveries.list': ({ since, until, ...query }) =>
+      deps.webhooks.deliveries({ ...query, ...(since && { since: Date.parse(since) }), ...(until && { until: Date.parse(until) }) }, OPERATOR),
+    'deliveries.get': (input) => deps.webhooks.delivery(input.id, OPERATOR),
+    'deliveries.redeliver': (input, { actor }) => deps.webhooks.redeliver(input.id, OPERATOR, actor),
+    'deliveries.redeliverFailed': (input, { actor }) => ({
+      redelivered: deps.webhooks.redeliverFailed(
+        { since: Date.parse(input.since), until: input.until ? Date.parse(input.until) : Number.MAX_SAFE_INTEGER, ...(input.endpointId && { endpointId: input.endpointId }) },
+        OPERATOR,
+        actor,
+      ),
+    }),
   } satisfies Handlers<Contract>
 }

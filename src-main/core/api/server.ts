@@ -24,6 +24,8 @@ import { soulRoutes } from './routes/souls'
 import { thumbnailRoutes } from './routes/thumbnails'
 import { walletRoutes } from './routes/wallet'
 import { chatRoutes } from './routes/chat'
+import { webhookRoutes } from './routes/webhooks'
+import type { WebhooksService } from '../webhooks/webhooks.service'
 import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
 import { FaultInjector } from '../faults/fault-injector'
@@ -57,6 +59,7 @@ export interface ApiDeps {
   market: MarketplaceServices
   agents: AgentsService
   chat: ChatService
+  webhooks: WebhooksService
   /** SSE comment heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number
   rateLimits: RateLimitService
@@ -190,6 +193,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       await api.register(walletRoutes(wallets, purchases))
       await api.register(activityRoutes(activity, purchases, wallets))
       await api.register(thumbnailRoutes(listings))
+      await api.register(webhookRoutes(deps.webhooks))
       await api.register(chatRoutes({ agents: deps.agents, chat: deps.chat, faults, logAbandoned: logRequest, heartbeatMs: deps.sseHeartbeatMs }))
       api.get(
         '/openapi.json',

@@ -201,6 +201,64 @@ export interface ChatMessageTable {
   error: string | null
 }
 
+export interface WebhookEndpointTable {
+  id: string
+  url: string
+  /** JSON array of event types, or ["*"]. */
+  events: string
+  description: string
+  /** The soul whose events it receives; null: every event. */
+  soul_id: string | null
+  /** The lineage of the key that made it through the API; null: the operator. */
+  created_by: string | null
+  secret_sealed: string
+  secret_hint: string
+  previous_secret_sealed: string | null
+  rotating_until: number | null
+  enabled: number
+  disabled_reason: string | null
+  failing_since: number | null
+  created_at: number
+  updated_at: number
+}
+
+export interface WebhookEventTable {
+  id: string
+  type: string
+  /** The event's data as JSON. */
+  data: string
+  /** JSON array of the souls it concerns. */
+  souls: string
+  created_at: number
+}
+
+export interface WebhookDeliveryTable {
+  seq: Generated<number>
+  id: string
+  event_id: string
+  endpoint_id: string
+  status: 'pending' | 'succeeded' | 'failed'
+  attempts: number
+  next_attempt_at: number | null
+  last_status: number | null
+  last_error: string | null
+  created_at: number
+  updated_at: number
+}
+
+export interface WebhookAttemptTable {
+  id: Generated<number>
+  delivery_id: string
+  at: number
+  request_headers: string
+  request_body: string
+  response_status: number | null
+  response_headers: string | null
+  response_body: string | null
+  duration_ms: number
+  error: string | null
+}
+
 export interface AuditLogTable {
   id: Generated<number>
   at: number
@@ -234,6 +292,10 @@ export interface Database {
   agents: AgentTable
   conversations: ConversationTable
   chat_messages: ChatMessageTable
+  webhook_endpoints: WebhookEndpointTable
+  webhook_events: WebhookEventTable
+  webhook_deliveries: WebhookDeliveryTable
+  webhook_attempts: WebhookAttemptTable
 }
 
 export type TierRow = Selectable<TierTable>
@@ -251,3 +313,7 @@ export type ActivityRow = Selectable<ActivityTable>
 export type AgentRow = Selectable<AgentTable>
 export type ConversationRow = Selectable<ConversationTable>
 export type ChatMessageRow = Selectable<ChatMessageTable>
+export type WebhookEndpointRow = Selectable<WebhookEndpointTable>
+export type WebhookEventRow = Selectable<WebhookEventTable>
+export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
+export type WebhookAttemptRow = Selectable<WebhookAttemptTable>

@@ -10,6 +10,7 @@ import { fromCents, toCents } from '../money'
 import { newId } from '../ids'
 import { DEFAULT_TIER_ID, type RateLimitTier, type TiersService } from '../tiers/tiers.service'
 import { StoreCache } from '../db/store-cache'
+import type { WebhookOutbox } from '../webhooks/outbox'
 import { KeysRepository, type KeyChanges } from './keys.repository'
 import { KeyPermissionError, scopesBeyond, tierNoMoreGenerous, withinCeiling } from './ownership'
 import { checkKeySecret, generateKeySecret, hashKeySecret, KEY_PATTERN, keyHint } from './secret'
@@ -106,6 +107,7 @@ export class KeysService {
     private readonly tiers: TiersService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {
     this.repo = new KeysRepository(store)
     this.authCache = new StoreCache(store)
@@ -355,6 +357,8 @@ export class KeysService {
       this.repo.update(id, { revoked_at: this.clock.now() })
       const after = this.get(id)
       this.audit.record({ actor, action: 'key.revoked', targetType: 'key', targetId: id, before: this.toDto(current), after })
+      const soulId = current.soul_id ?? OPERATOR_SOUL_ID
+      this.outbox.emit('key.revoked', { keyId: id, name: current.name, hint: current.hint, soulId, revokedAt: after.revokedAt }, [soulId])
       return after
     })
   }

@@ -6,6 +6,7 @@ import type { ListingRow } from '../db/schema'
 import type { Store } from '../db/store'
 import { StoreCache } from '../db/store-cache'
 import { MarketplaceError } from '../errors'
+import type { WebhookOutbox } from '../webhooks/outbox'
 import { newId } from '../ids'
 import { fromCents } from '../money'
 import { pageOf, type Page } from '../souls/souls.service'
@@ -67,6 +68,7 @@ export class ListingsService {
     private readonly store: Store,
     private readonly audit: AuditService,
     private readonly marketClock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {
     this.repo = new ListingsRepository(store)
     this.activity = new ActivityRepository(store)
@@ -194,6 +196,7 @@ export class ListingsService {
       const listing = this.get(row.id, origin)
       this.activity.record(sellerId, now, 'listing.created', `Listed "${row.title}"`, row.id)
       this.audit.record({ actor, action: 'listing.created', targetType: 'listing', targetId: row.id, after: listing })
+      this.outbox.emit('listing.created', { listing }, [sellerId])
       return listing
     })
   }
@@ -221,6 +224,7 @@ export class ListingsService {
       const after = this.get(id, origin)
       this.activity.record(current.seller_id, now, 'listing.updated', `Updated "${after.title}"`, id)
       this.audit.record({ actor: editor.actor, action: 'listing.updated', targetType: 'listing', targetId: id, before, after })
+      this.outbox.emit('listing.updated', { listing: after }, [current.seller_id])
       return after
     })
   }
@@ -259,6 +263,7 @@ export class ListingsService {
       const before = this.toDto(current, origin)
       this.activity.record(current.seller_id, now, 'listing.deleted', `Removed "${current.title}"`, id)
       this.audit.record({ actor: editor.actor, action: 'listing.deleted', targetType: 'listing', targetId: id, before })
+      this.outbox.emit('listing.deleted', { listingId: id, listing: before }, [current.seller_id])
       return before
     })
   }

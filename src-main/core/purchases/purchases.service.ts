@@ -6,6 +6,7 @@ import type { SelectQueryBuilder } from 'kysely'
 import type { ApiKeyRow, Database, LicenseRow, PurchaseRow, SubscriptionRow } from '../db/schema'
 import type { Store } from '../db/store'
 import { MarketplaceError } from '../errors'
+import type { WebhookOutbox } from '../webhooks/outbox'
 import { newId } from '../ids'
 import type { ListingsService } from '../listings/listings.service'
 import { fromCents, usdt } from '../money'
@@ -62,6 +63,7 @@ export class PurchasesService {
     private readonly wallets: WalletService,
     private readonly audit: AuditService,
     private readonly marketClock: Clock,
+    private readonly outbox: WebhookOutbox,
   ) {
     this.activity = new ActivityRepository(store)
   }
@@ -185,7 +187,23 @@ export class PurchasesService {
       const what = subscriptionId ? `Subscribed to "${listing.title}" (${usdt(price)} a month)` : `Bought "${listing.title}" for ${usdt(price)}`
       this.activity.record(buyer.soulId, now, 'purchase.completed', what, listingId)
       this.activity.record(listing.seller_id, now, 'sale.completed', `Sold "${listing.title}" for ${usdt(price)}`, listingId)
-      return toPurchaseDto({ ...row, listing_title: listing.title })
+      const purchase = toPurchaseDto({ ...row, listing_title: listing.title })
+      // The seed's payload: purchaseId, listingId, buyerId, amount, currency, licenseKey (and a little more).
+      this.outbox.emit(
+        'purchase.completed',
+        {
+          purchaseId,
+          listingId,
+          buyerId: buyer.soulId,
+          sellerId: listing.seller_id,
+          amount: purchase.amount,
+          currency: 'USDT',
+          licenseKey,
+          subscriptionId,
+        },
+        [buyer.soulId, listing.seller_id],
+      )
+      return purchase
     })
   }
 
@@ -287,6 +305,12 @@ export class PurchasesService {
       this.activity.record(row.buyer_id, now, 'subscription.cancelled', `Cancelled the subscription to "${title}"`, row.listing_id)
       const after = this.toSubscriptionDto({ ...row, status: 'cancelled', ended_at: now, end_reason: 'cancelled' })
       this.audit.record({ actor, action: 'subscription.cancelled', targetType: 'subscription', targetId: subscriptionId, before: this.toSubscriptionDto(row), after })
+      const sellerId = this.listings.anyRow(row.listing_id)?.seller_id
+      this.outbox.emit(
+        'subscription.cancelled',
+        { subscriptionId, listingId: row.listing_id, buyerId: row.buyer_id, licenseKey: row.license_key, paidUntil: after.currentPeriodEnd },
+        sellerId ? [row.buyer_id, sellerId] : [row.buyer_id],
+      )
       return after
     })
   }
@@ -332,6 +356,20 @@ export class PurchasesService {
         )
         this.store.run(this.store.db.updateTable('licenses').set({ expires_at: next }).where('key', '=', row.license_key))
         this.activity.record(row.buyer_id, at, 'subscription.renewed', `Renewed "${title}" for ${usdt(row.price_cents)}`, row.listing_id)
+        this.outbox.emit(
+          'subscription.renewed',
+          {
+            subscriptionId: row.id,
+            listingId: row.listing_id,
+            buyerId: row.buyer_id,
+            amount: fromCents(row.price_cents),
+            currency: 'USDT',
+            licenseKey: row.license_key,
+            renewals: row.renewals + 1,
+            periodEnd: toIso(next),
+          },
+          listing ? [row.buyer_id, listing.seller_id] : [row.buyer_id],
+        )
         renewed++
       }
     })
