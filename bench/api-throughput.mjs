@@ -8,21 +8,18 @@
 // --profile: runs ClawHQ Local under `node --cpu-prof` and writes its CPU profile (open it in Chrome's
 // DevTools, Performance tab, or in VS Code) to bench/profiles/.
 // BENCH_SCENARIOS=me,listings,search picks scenarios; BENCH_REQUESTS, BENCH_ROUNDS, BENCH_CONNECTIONS change the run.
-import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { once } from 'node:events'
 import autocannon from 'autocannon'
 import Database from 'better-sqlite3'
+import { cliOn, cpuSeconds, PROFILE, PROFILE_DIR, start, startSubject, stopSubject } from './processes.mjs'
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const AMOUNT = Number(process.env.BENCH_REQUESTS ?? 150_000)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const SUBJECT_PORT = 7491
 const FIRST_BASELINE_PORT = 7492
-const PROFILE = process.argv.includes('--profile')
-const PROFILE_DIR = 'bench/profiles'
 
 const SCENARIOS = [
   { id: 'me', path: '/api/v1/me', gateway: true, target: { ratio: 0.5, p99: 5 } },
@@ -31,33 +28,7 @@ const SCENARIOS = [
 ].filter((scenario) => (process.env.BENCH_SCENARIOS ?? 'me,listings,search').split(',').includes(scenario.id))
 
 const dataDir = mkdtempSync(join(tmpdir(), 'clawhq-bench-'))
-const cli = (...args) => {
-  const result = spawnSync(process.execPath, ['bin/clawhq-local.js', ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8' })
-  if (result.status !== 0) throw new Error(result.stderr)
-  return JSON.parse(result.stdout)
-}
-
-function start(args, ready) {
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-  return new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (d) => {
-      out += d
-      if (ready.test(out)) resolve(child)
-    })
-    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)))
-  })
-}
-
-/** CPU seconds a process has used (user + system), from /proc on Linux; null elsewhere. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return null
-  }
-}
+const cli = cliOn(dataDir)
 
 // autocannon ends a run on its next sample tick: sample every 50 ms and time each run ourselves.
 const run = (url, headers, amount) =>
@@ -70,10 +41,7 @@ const run = (url, headers, amount) =>
 
 const tier = cli('tiers', 'create', '--name', 'bench (never refuses)', '--limit', '1000000000', '--window', '1')
 const { key } = cli('keys', 'create', '--name', 'bench', '--tier', tier.id)
-const subject = await start(
-  [...(PROFILE ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${PROFILE_DIR}`] : []), 'bin/clawhq-local.js', 'serve', '--data-dir', dataDir, '--port', String(SUBJECT_PORT), '--admin-token', 'bench'],
-  /Admin:/,
-)
+const subject = await startSubject(dataDir, SUBJECT_PORT, '--admin-token', 'bench')
 const auth = { authorization: `Bearer ${key}` }
 let sentToSubject = 0
 const helpers = []
@@ -131,8 +99,7 @@ for (const scenario of SCENARIOS) {
   }
 }
 
-subject.kill(PROFILE ? 'SIGINT' : 'SIGTERM')
-await once(subject, 'exit')
+await stopSubject(subject)
 for (const helper of helpers) helper.kill('SIGTERM')
 const db = new Database(join(dataDir, 'clawhq.db'), { readonly: true })
 const rows = db.prepare('select count(*) from request_log').pluck().get()

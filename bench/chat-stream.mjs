@@ -15,12 +15,11 @@
 //
 // --profile: runs ClawHQ Local under `node --cpu-prof` and writes its CPU profile to bench/profiles/.
 // BENCH_LOADS=back-to-back,held-open picks loads; BENCH_STREAMS (client loops), BENCH_ROUNDS change the run.
-import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { Agent, createServer, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { once } from 'node:events'
+import { cliOn, cpuSeconds, PROFILE, PROFILE_DIR, start, startSubject, stopSubject } from './processes.mjs'
 
 const SUBJECT_PORT = 7501
 const BASELINE_PORT = 7502
@@ -57,8 +56,6 @@ if (process.argv[2] === '--baseline') {
 async function main() {
   const STREAMS = Number(process.env.BENCH_STREAMS ?? 50)
   const TARGET_TTFC_P99_MS = 5
-  const PROFILE = process.argv.includes('--profile')
-  const PROFILE_DIR = 'bench/profiles'
   const LOADS = [
     { id: 'back-to-back', agent: 'bench-bot', chunkDelayMs: 0, warmupSeconds: 2, rounds: 3, seconds: 4 },
     { id: 'held-open', agent: 'bench-bot-held', chunkDelayMs: 10, warmupSeconds: 1, rounds: 2, seconds: 4 },
@@ -75,55 +72,14 @@ async function main() {
     'up to three days. Each delivery carries an id: store it and skip repeats, because retries can arrive twice.'
 
   const dataDir = mkdtempSync(join(tmpdir(), 'clawhq-bench-chat-'))
-  const cli = (...args) => {
-    const result = spawnSync(process.execPath, ['bin/clawhq-local.js', ...args, '--data-dir', dataDir, '--json'], { encoding: 'utf8' })
-    if (result.status !== 0) throw new Error(result.stderr)
-    return JSON.parse(result.stdout)
-  }
-
-  // The servers go when this process goes, however it ends.
-  const children = []
-  process.on('exit', () => children.forEach((child) => child.kill('SIGKILL')))
-  function start(args, ready) {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
-    children.push(child)
-    return new Promise((resolve, reject) => {
-      let out = ''
-      child.stdout.on('data', (d) => {
-        out += d
-        if (ready.test(out)) resolve(child)
-      })
-      child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)))
-    })
-  }
-
-  /** CPU seconds a process has used (user + system), from /proc on Linux; null elsewhere. */
-  function cpuSeconds(pid) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
-      return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
-    } catch {
-      return null
-    }
-  }
+  const cli = cliOn(dataDir)
 
   for (const load of LOADS) cli('agents', 'create', '--slug', load.agent, '--name', `Bench (${load.id})`, '--reply', REPLY, '--chunk-delay', String(load.chunkDelayMs))
   const tier = cli('tiers', 'create', '--name', 'bench (never refuses)', '--limit', '100000000', '--window', '60')
   const { key } = cli('keys', 'create', '--name', 'bench', '--tier', tier.id, '--scopes', 'chat')
   // One key holds every client loop's stream: lift the per-key stream cap (20 by default) well above them.
   cli('settings', 'set', '--chat-max-streams-per-key', String(Math.max(1000, STREAMS * 2)))
-  const subject = await start(
-    [
-      ...(PROFILE ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-      'bin/clawhq-local.js',
-      'serve',
-      '--data-dir',
-      dataDir,
-      '--port',
-      String(SUBJECT_PORT),
-    ],
-    /Admin:/,
-  )
+  const subject = await startSubject(dataDir, SUBJECT_PORT)
   const subjectOrigin = `http://127.0.0.1:${SUBJECT_PORT}`
   const httpAgent = new Agent({ keepAlive: true, maxSockets: STREAMS })
   let sentToSubject = 0
@@ -285,8 +241,7 @@ async function main() {
     }
   }
 
-  subject.kill(PROFILE ? 'SIGINT' : 'SIGTERM')
-  await once(subject, 'exit')
+  await stopSubject(subject)
   bare.kill('SIGTERM')
   httpAgent.destroy()
   const { default: Database } = await import('better-sqlite3')

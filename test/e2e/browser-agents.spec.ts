@@ -1,10 +1,6 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { mkdirSync } from 'node:fs'
+import { adminRpc, closeAdmin, openAdminPage, SCREENSHOTS, serve, type Served } from './headless-admin'
 
 /**
  * The Agents page of the headless admin UI against the real server (`clawhq-local serve` on a fresh
@@ -13,82 +9,6 @@ import { join } from 'node:path'
  * seen from the Keys page, the API and the request log. One flow, in order. Needs the build.
  */
 test.describe.configure({ mode: 'serial' })
-
-const SCREENSHOTS = 'test-results/screenshots'
-
-interface Served {
-  child: ChildProcess
-  dataDir: string
-  origin: string
-  adminUrl: string
-  token: string
-  output: () => string
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function serve(): Promise<Served> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'clawhq-e2e-'))
-  const port = await freePort()
-  const token = randomBytes(18).toString('base64url')
-  const child = spawn(process.execPath, ['bin/clawhq-local.js', 'serve', '--data-dir', dataDir, '--port', String(port), '--admin-token', token], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.setEncoding('utf8')
-  child.stderr?.setEncoding('utf8')
-  child.stderr?.on('data', (chunk: string) => (output += chunk))
-  const adminUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "Admin:" line within 30 s; output:\n${output}`)), 30_000)
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk
-      const match = /Admin:\s+(\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the server exited with ${code} before it was ready; output:\n${output}`))
-    })
-  })
-  return { child, dataDir, origin: `http://127.0.0.1:${port}`, adminUrl, token, output: () => output }
-}
-
-async function stop(served: Served): Promise<void> {
-  const { child } = served
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
-  rmSync(served.dataDir, { recursive: true, force: true })
-}
-
-/** The admin RPC, as the CLI or a script would call it. */
-async function adminRpc<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/admin/rpc/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const body = (await response.json()) as { ok: boolean; value: T; error?: unknown }
-  expect(body.ok, JSON.stringify(body.error)).toBe(true)
-  return body.value
-}
 
 /** A caller of the API with its key. */
 async function callMe(secret: string) {
@@ -106,7 +26,6 @@ async function chat(secret: string, agent: string, message: string) {
 }
 
 let served: Served
-let context: BrowserContext
 let page: Page
 const pageProblems: string[] = []
 let conversationId = ''
@@ -117,22 +36,12 @@ const agentRow = (slug: string) => page.locator(`[data-testid="agent-row"][data-
 const tryIt = () => page.getByTestId('try-it')
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   mkdirSync('docs', { recursive: true })
   served = await serve()
-  // Reduced motion: Mantine then skips its transitions, so screenshots never catch a drawer half-drawn.
-  context = await browser.newContext({ reducedMotion: 'reduce' })
-  page = await context.newPage()
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`)
-  })
+  page = await openAdminPage(browser, served, pageProblems)
 })
 
-test.afterAll(async () => {
-  await context?.close()
-  if (served) await stop(served)
-})
+test.afterAll(() => closeAdmin(served, page))
 
 test('the Agents page lists the built-in support-bot, which cannot be deleted', async () => {
   await page.goto(served.adminUrl)
@@ -266,7 +175,7 @@ test('an agent is edited in its drawer, and one that is not built in can be dele
   await drawer.getByTestId('agent-submit').click()
   await expect(drawer).toBeHidden()
   await expect(agentRow('order-desk')).toContainText('2 rules')
-  const stored = await adminRpc<{ slug: string; scripted: { rules: { match: string }[] } }[]>('agents.list', {})
+  const stored = await adminRpc<{ slug: string; scripted: { rules: { match: string }[] } }[]>(served, 'agents.list', {})
   expect(stored.find((agent) => agent.slug === 'order-desk')?.scripted?.rules.map((rule) => rule.match)).toEqual(['refund', 'order #?(\\d+)'])
 
   await page.getByTestId('delete-agent-order-desk').click()
@@ -299,7 +208,7 @@ test('an upstream agent keeps its API key write-only: "stored", then removed', a
   await edit.getByTestId('agent-api-key-remove').click()
   await edit.getByTestId('agent-submit').click()
   await expect(edit).toBeHidden()
-  const stored = await adminRpc<{ slug: string; upstream: { hasApiKey: boolean } | null }[]>('agents.list', {})
+  const stored = await adminRpc<{ slug: string; upstream: { hasApiKey: boolean } | null }[]>(served, 'agents.list', {})
   expect(stored.find((agent) => agent.slug === 'local-llama')?.upstream?.hasApiKey).toBe(false)
 
   await page.getByTestId('edit-agent-local-llama').click()
@@ -310,7 +219,7 @@ test('an upstream agent keeps its API key write-only: "stored", then removed', a
 })
 
 test('faults at 100 % on a key show on its row, answer 429 through the API, and stop when switched off', async () => {
-  const created = await adminRpc<{ key: { id: string }; secret: string }>('keys.create', { name: 'flaky' })
+  const created = await adminRpc<{ key: { id: string }; secret: string }>(served, 'keys.create', { name: 'flaky' })
   flakyKeyId = created.key.id
   flakySecret = created.secret
   expect((await callMe(flakySecret)).status).toBe(200)
@@ -373,7 +282,7 @@ test('a chat through the API shows its tokens in the request log and its convers
 })
 
 test('a chat stream cut by an injected fault shows as an unfinished answer, in the conversation and the request log', async () => {
-  await adminRpc('keys.setFaults', { id: flakyKeyId, faults: { kind: 'stream_cut', percent: 100, afterChunks: 2 } })
+  await adminRpc(served, 'keys.setFaults', { id: flakyKeyId, faults: { kind: 'stream_cut', percent: 100, afterChunks: 2 } })
   const response = await fetch(`${served.origin}/api/v1/chat`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${flakySecret}`, 'Content-Type': 'application/json' },
@@ -381,7 +290,7 @@ test('a chat stream cut by an injected fault shows as an unfinished answer, in t
   })
   expect(response.status).toBe(200)
   expect(await response.text()).toContain('"code":"stream_error"')
-  const [cut] = (await adminRpc<{ data: { id: string }[] }>('conversations.list', { keyId: flakyKeyId, limit: 1 })).data
+  const [cut] = (await adminRpc<{ data: { id: string }[] }>(served, 'conversations.list', { keyId: flakyKeyId, limit: 1 })).data
 
   // The open Conversations tab follows the API's chats as they happen.
   const row = page.locator(`[data-testid="conversation-row"][data-conversation-id="${cut.id}"]`)

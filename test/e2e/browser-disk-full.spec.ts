@@ -3,6 +3,7 @@ import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { rmSync } from 'node:fs'
 import { mountSmallDisk, smallDiskUnavailable, type SmallDisk } from '../helpers/small-disk'
+import { adminUrlOf, SCREENSHOTS } from './headless-admin'
 
 /**
  * The operator sees a full disk: the request log's warning in the header while it cannot write, and
@@ -21,19 +22,7 @@ test('the header warns while the request log cannot write, and the warning clear
   test.skip(smallDiskUnavailable !== null, `skipped: ${smallDiskUnavailable}`)
   disk = await mountSmallDisk(3 * 1024 * 1024)
   child = disk.spawn(process.execPath, [join(process.cwd(), 'bin', 'clawhq-local.js'), 'serve', '--data-dir', disk.dir, '--port', '0', '--admin-token', TOKEN])
-  const adminUrl = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${output}`)), 20_000)
-    child!.stdout!.on('data', (d) => {
-      output += d
-      const match = /Admin:\s+(\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child!.stderr!.on('data', (d) => (output += d))
-  })
+  const adminUrl = await adminUrlOf(child, 20_000)
   const origin = new URL(adminUrl).origin
   disk.fill('ballast')
   // Requests keep coming while the disk is full: their log rows cannot be written.
@@ -43,7 +32,7 @@ test('the header warns while the request log cannot write, and the warning clear
   const warning = page.getByTestId('request-log-warning')
   await expect(warning).toBeVisible({ timeout: 15_000 })
   await expect(warning).toContainText(/Request log not writing: [\d,]+ rows waiting/)
-  await page.screenshot({ path: 'test-results/screenshots/disk-full-warning.png' })
+  await page.screenshot({ path: `${SCREENSHOTS}/disk-full-warning.png` })
 
   rmSync(join(disk.hostDir, 'ballast'))
   await expect(warning).toBeHidden({ timeout: 30_000 })

@@ -1,10 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { adminRpc, closeAdmin, openAdminPage, SCREENSHOTS, serve, type Served } from './headless-admin'
 
 /**
  * The Marketplace page of the headless admin UI against the real server (`clawhq-local serve` on a
@@ -14,86 +9,10 @@ import { join } from 'node:path'
  */
 test.describe.configure({ mode: 'serial' })
 
-const SCREENSHOTS = 'test-results/screenshots'
-
 const BUDGET_BEE = 'soul_0582a384a93ba1a3d804b24b'
 const ACADEMIC_PAPER_CRAWLER = 'listing_125fa408090f6203fa094da7'
 /** "Uptime Monitor": a monthly listing at 9.00 USDT. */
 const UPTIME_MONITOR = 'listing_850e819a38aade68d5ea443b'
-
-interface Served {
-  child: ChildProcess
-  dataDir: string
-  origin: string
-  adminUrl: string
-  token: string
-  output: () => string
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function serve(): Promise<Served> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'clawhq-e2e-'))
-  const port = await freePort()
-  const token = randomBytes(18).toString('base64url')
-  const child = spawn(process.execPath, ['bin/clawhq-local.js', 'serve', '--data-dir', dataDir, '--port', String(port), '--admin-token', token], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.setEncoding('utf8')
-  child.stderr?.setEncoding('utf8')
-  child.stderr?.on('data', (chunk: string) => (output += chunk))
-  const adminUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "Admin:" line within 30 s; output:\n${output}`)), 30_000)
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk
-      const match = /Admin:\s+(\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the server exited with ${code} before it was ready; output:\n${output}`))
-    })
-  })
-  return { child, dataDir, origin: `http://127.0.0.1:${port}`, adminUrl, token, output: () => output }
-}
-
-async function stop(served: Served): Promise<void> {
-  const { child } = served
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
-  rmSync(served.dataDir, { recursive: true, force: true })
-}
-
-/** The admin RPC, as the CLI or a script would call it. */
-async function adminRpc<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`${served.origin}/admin/rpc/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(input),
-  })
-  const body = (await response.json()) as { ok: boolean; value: T; error?: unknown }
-  expect(body.ok, JSON.stringify(body.error)).toBe(true)
-  return body.value
-}
 
 /** An agent buying through the API with its key. */
 async function buy(secret: string, listingId: string) {
@@ -102,7 +21,6 @@ async function buy(secret: string, listingId: string) {
 }
 
 let served: Served
-let context: BrowserContext
 let page: Page
 const pageProblems: string[] = []
 let beeSecret = ''
@@ -114,21 +32,11 @@ const tab = (name: string) => page.getByTestId(`marketplace-tab-${name}`)
 const beeBalance = () => page.getByTestId(`soul-balance-${BUDGET_BEE}`)
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   served = await serve()
-  // Reduced motion: Mantine then skips its transitions, so screenshots never catch a drawer half-drawn.
-  context = await browser.newContext({ reducedMotion: 'reduce' })
-  page = await context.newPage()
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`)
-  })
+  page = await openAdminPage(browser, served, pageProblems)
 })
 
-test.afterAll(async () => {
-  await context?.close()
-  if (served) await stop(served)
-})
+test.afterAll(() => closeAdmin(served, page))
 
 test('the Marketplace page lists the demo listings with thumbnails, in both themes', async () => {
   await page.goto(served.adminUrl)
@@ -214,7 +122,7 @@ test('a deposit into Budget Bee shows the new balance', async () => {
 })
 
 test('a purchase by a key acting as Budget Bee shows in the GUI as it happens', async () => {
-  const created = await adminRpc<{ key: { id: string }; secret: string }>('keys.create', { name: 'bee', soulId: BUDGET_BEE })
+  const created = await adminRpc<{ key: { id: string }; secret: string }>(served, 'keys.create', { name: 'bee', soulId: BUDGET_BEE })
   beeSecret = created.secret
   beeKeyId = created.key.id
 

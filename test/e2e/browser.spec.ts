@@ -1,10 +1,5 @@
-import { expect, test, type BrowserContext, type Page } from '@playwright/test'
-import { spawn, type ChildProcess } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import { closeAdmin, openAdminPage, recordProblems, SCREENSHOTS, serve, type Served } from './headless-admin'
 
 /**
  * The headless admin UI against the real server: `clawhq-local serve` as its own process on a fresh
@@ -13,77 +8,12 @@ import { join } from 'node:path'
  */
 test.describe.configure({ mode: 'serial' })
 
-const SCREENSHOTS = 'test-results/screenshots'
-
-interface Served {
-  child: ChildProcess
-  dataDir: string
-  origin: string
-  adminUrl: string
-  token: string
-  output: () => string
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer()
-    probe.once('error', reject)
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address()
-      const port = typeof address === 'object' && address ? address.port : 0
-      probe.close(() => resolve(port))
-    })
-  })
-}
-
-async function serve(): Promise<Served> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'clawhq-e2e-'))
-  const port = await freePort()
-  const token = randomBytes(18).toString('base64url')
-  const child = spawn(process.execPath, ['bin/clawhq-local.js', 'serve', '--data-dir', dataDir, '--port', String(port), '--admin-token', token], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  child.stdout?.setEncoding('utf8')
-  child.stderr?.setEncoding('utf8')
-  child.stderr?.on('data', (chunk: string) => (output += chunk))
-  const adminUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "Admin:" line within 30 s; output:\n${output}`)), 30_000)
-    child.stdout?.on('data', (chunk: string) => {
-      output += chunk
-      const match = /Admin:\s+(\S+)/.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        resolve(match[1])
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`the server exited with ${code} before it was ready; output:\n${output}`))
-    })
-  })
-  return { child, dataDir, origin: `http://127.0.0.1:${port}`, adminUrl, token, output: () => output }
-}
-
-async function stop(served: Served): Promise<void> {
-  const { child } = served
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-    child.kill('SIGTERM')
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
-    await exited
-    clearTimeout(timer)
-  }
-  rmSync(served.dataDir, { recursive: true, force: true })
-}
-
 async function getMe(origin: string, secret: string) {
   const response = await fetch(`${origin}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })
   return { status: response.status, body: (await response.json()) as Record<string, Record<string, unknown>> }
 }
 
 let served: Served
-let context: BrowserContext
 let page: Page
 const pageProblems: string[] = []
 let secret = ''
@@ -91,22 +21,11 @@ let keyId = ''
 let rolledKey = { id: '', secret: '' }
 
 test.beforeAll(async ({ browser }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true })
   served = await serve()
-  // Reduced motion: Mantine then skips its transitions, so screenshots never catch a modal half-drawn.
-  context = await browser.newContext({ reducedMotion: 'reduce' })
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin })
-  page = await context.newPage()
-  page.on('pageerror', (error) => pageProblems.push(`page error: ${error.message}`))
-  page.on('console', (message) => {
-    if (message.type() === 'error') pageProblems.push(`console error: ${message.text()}`)
-  })
+  page = await openAdminPage(browser, served, pageProblems, { permissions: ['clipboard-read', 'clipboard-write'] })
 })
 
-test.afterAll(async () => {
-  await context?.close()
-  if (served) await stop(served)
-})
+test.afterAll(() => closeAdmin(served, page))
 
 test('the admin URL opens the keys page and its token leaves the address bar', async () => {
   expect(served.adminUrl).toBe(`${served.origin}/admin/?token=${served.token}`)
@@ -310,12 +229,9 @@ test('settings saved in the GUI are kept across a reload and the API follows the
 test('an invalid CORS origin shows the server’s reason and changes nothing', async () => {
   // Its own tab: the refused save is an HTTP 400, which Chromium logs as a console error, and the
   // main tab's console must stay clean for the last test. Here only that one error is allowed.
-  const other = await context.newPage()
+  const other = await page.context().newPage()
   const problems: string[] = []
-  other.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-  other.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
-  })
+  recordProblems(other, problems)
   await other.goto(`${served.adminUrl}#/settings`)
   await expect(other.getByRole('heading', { name: 'Settings' })).toBeVisible()
   const cors = other.getByTestId('settings-cors')
@@ -379,7 +295,7 @@ test('the dark theme is kept across a reload, and so is the session', async () =
 })
 
 test('without a token the page says where to get the admin URL', async () => {
-  const stranger = await context.newPage()
+  const stranger = await page.context().newPage()
   await stranger.goto(`${served.origin}/admin/`)
   await expect(stranger.getByTestId('no-access')).toContainText('Open the admin URL printed by clawhq-local serve')
   await stranger.screenshot({ path: `${SCREENSHOTS}/no-token.png` })
