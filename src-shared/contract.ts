@@ -14,7 +14,7 @@ import {
   Subscription,
   Wallet,
 } from './marketplace'
-import { WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint, WebhookEventFilter, DeliveryStatus } from './webhooks'
+import { DeliveryStatus, Inbox, InboxMessage, InboxName, WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint, WebhookEventFilter } from './webhooks'
 import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
 
 /**
@@ -234,6 +234,19 @@ export const contract = {
     z.object({ since: z.iso.datetime({ offset: true }), until: z.iso.datetime({ offset: true }).optional(), endpointId: id.optional() }).strict(),
     z.object({ redelivered: z.number().int() }),
   ),
+  // The built-in inbox (POST /inbox/<name>).
+  'inbox.list': method(nothing, z.array(Inbox)),
+  'inbox.messages': method(z.object({ name: InboxName, ...paging }).strict(), pageOf(InboxMessage)),
+  'inbox.get': method(z.object({ id: z.number().int().positive() }).strict(), InboxMessage),
+  'inbox.setSecret': method(
+    z.object({ name: InboxName, secret: z.string().min(1).max(200).nullable().describe('what messages are verified with; null: none') }).strict(),
+    z.object({ name: z.string(), hasSecret: z.boolean() }),
+  ),
+  'inbox.clear': method(z.object({ name: InboxName }).strict(), z.object({ deleted: z.number().int() })),
+  'inbox.connect': method(
+    z.object({ name: InboxName, events: z.array(WebhookEventFilter).min(1).max(20).default(['*']) }).strict(),
+    z.object({ endpoint: WebhookEndpoint, inbox: Inbox }).describe('a new endpoint pointing at the inbox, whose secret the inbox now verifies with'),
+  ),
   'keys.setFaults': method(
     z.object({ id, faults: Faults.nullable().describe('null switches injection off') }).strict(),
     KeyDto,
@@ -255,6 +268,7 @@ export const isMethodName = (name: unknown): name is MethodName =>
 export const events = {
   'requests.new': z.array(RequestLogRow.extend({ seq: z.number().int() })),
   'audit.new': z.array(AuditEntry),
+  'inbox.new': InboxMessage,
 } as const
 
 export type Events = typeof events

@@ -72,3 +72,44 @@ export type WebhookDelivery = z.infer<typeof WebhookDelivery>
 /** A delivery with the event's body as sent and every attempt, oldest first. */
 export const WebhookDeliveryDetail = WebhookDelivery.extend({ body: z.string(), attemptLog: z.array(WebhookAttempt) }).meta({ id: 'WebhookDeliveryDetail' })
 export type WebhookDeliveryDetail = z.infer<typeof WebhookDeliveryDetail>
+
+/** The built-in inbox (`POST /inbox/<name>`): what arrived, and whether each scheme's signature holds. */
+export const INBOX_NAME = /^[a-z0-9][a-z0-9-]{0,63}$/
+export const InboxName = z.string().regex(INBOX_NAME, 'lower-case letters, digits and dashes')
+
+export const InboxVerification = z.object({
+  scheme: z.enum(['standard-webhooks', 'clawget']),
+  /** The scheme's headers came with the message. */
+  present: z.boolean(),
+  verified: z.boolean(),
+  reason: z.string().describe('"verified", or why not: no secret set, a signature mismatch, a stale timestamp …'),
+  signedString: z.string().nullable().describe('what the signature is over: "id.timestamp.body" or the body'),
+  expectedSignature: z.string().nullable().describe('computed here with the inbox\'s secret'),
+  receivedSignature: z.string().nullable(),
+  timestamp: isoTime.nullable(),
+  timestampVerdict: z.string().describe('the timestamp against the time of receipt (±300 s)'),
+})
+export type InboxVerification = z.infer<typeof InboxVerification>
+
+export const InboxMessage = z
+  .object({
+    id: z.number().int(),
+    inbox: z.string(),
+    receivedAt: isoTime,
+    method: z.string(),
+    headers: z.record(z.string(), z.string()),
+    body: z.string(),
+    event: z.string().nullable().describe('the body\'s "event" field, when it is a webhook of ours'),
+    verifications: z.array(InboxVerification),
+  })
+  .meta({ id: 'InboxMessage' })
+export type InboxMessage = z.infer<typeof InboxMessage>
+
+export const Inbox = z.object({
+  name: z.string(),
+  url: z.string().describe('where to point an endpoint'),
+  hasSecret: z.boolean(),
+  messages: z.number().int(),
+  lastAt: isoTime.nullable(),
+})
+export type Inbox = z.infer<typeof Inbox>

@@ -37,6 +37,7 @@ import { WorkerSink } from './usage/request-log-sink'
 import { WebhookOutbox } from './webhooks/outbox'
 import { WebhookDispatcher } from './webhooks/dispatcher'
 import { WebhooksService } from './webhooks/webhooks.service'
+import { InboxService } from './webhooks/inbox.service'
 
 export { version }
 
@@ -85,6 +86,7 @@ export interface Services extends MarketplaceServices {
   agents: AgentsService
   chat: ChatService
   webhooks: WebhooksService
+  inbox: InboxService
   close(): void
 }
 
@@ -117,12 +119,14 @@ export async function openServices(
   const secretBox = options.secretBox ?? new FileSecretBox(dataDir)
   const agents = new AgentsService(store, audit, clock, secretBox)
   const webhooks = new WebhooksService(store, audit, marketClock, secretBox, outbox)
+  const inbox = new InboxService(store, audit, clock, secretBox, events)
   agents.seedIfNew()
   const chat = new ChatService(store, agents, settings, clock)
   return {
     agents,
     chat,
     webhooks,
+    inbox,
     store,
     clock,
     events,
@@ -217,7 +221,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
@@ -227,6 +231,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     agents: services.agents,
     chat: services.chat,
     webhooks: services.webhooks,
+    inbox: services.inbox,
     sseHeartbeatMs: options.sseHeartbeatMs,
     rateLimits,
     requestLog,

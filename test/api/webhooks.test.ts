@@ -85,10 +85,10 @@ const api = (secret: string, method: string, path: string, body?: unknown) =>
     ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   })
 
-async function until<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const value = check()
+    const value = await check()
     if (value) return value
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -304,5 +304,53 @@ describe('secrets', () => {
     for (const table of ['request_log', 'audit_log', 'webhook_attempts', 'webhook_deliveries', 'webhook_endpoints', 'webhook_events'])
       expect(dump(table), table).not.toContain(needle)
     expect(JSON.stringify(await server.core.dispatch('webhooks.list', {}, 'gui'))).not.toContain(needle)
+  })
+})
+
+describe('the built-in inbox', () => {
+  it('receives a purchase\'s delivery and shows both signatures verified with the connected endpoint\'s secret', async () => {
+    const connected = await server.core.dispatch('inbox.connect', { name: 'shop', events: ['purchase.completed'] }, 'gui')
+    if (!connected.ok) throw new Error(connected.error.message)
+    const { endpoint, inbox } = connected.value as { endpoint: { id: string; url: string }; inbox: { url: string; hasSecret: boolean } }
+    expect(endpoint.url).toBe(`${server.origin}/inbox/shop`)
+    expect(inbox).toMatchObject({ url: `${server.origin}/inbox/shop`, hasSecret: true })
+
+    const listing = server.core.services.listings.create(
+      'soul_19d22a4ae97333159e3188ef',
+      { title: 'Inbox test tool', description: 'For the inbox test.', category: 'development', priceCents: 100, pricing: 'one_time' },
+      'cli',
+      server.origin,
+    )
+    const bought = await api(key(), 'POST', `/listings/${listing.id}/purchase`)
+    expect(bought.status).toBe(201)
+    const message = await until(() => server.core.services.inbox.messages('shop', 1, 10).then((page) => page.data.find((m) => m.event === 'purchase.completed')))
+    const [standard, clawget] = message.verifications
+    expect(standard).toMatchObject({ scheme: 'standard-webhooks', present: true, verified: true, reason: 'verified', timestampVerdict: expect.stringMatching(/^fresh/) })
+    expect(standard!.expectedSignature).toBe(standard!.receivedSignature)
+    expect(standard!.signedString).toBe(`${message.headers['webhook-id']}.${message.headers['webhook-timestamp']}.${message.body}`)
+    expect(clawget).toMatchObject({ scheme: 'clawget', present: true, verified: true, signedString: message.body })
+    expect(clawget!.expectedSignature).toBe(message.headers['x-clawget-signature'])
+    expect(JSON.parse(message.body).data.purchaseId).toBe(bought.body.data.purchaseId)
+    await until(() => deliveriesOf(endpoint.id)[0]?.status === 'succeeded')
+
+    // With another secret nothing verifies, and the page says why.
+    await server.core.services.inbox.setSecret('shop', 'a-different-secret', 'cli')
+    const again = await server.core.services.inbox.message(message.id)
+    expect(again.verifications.map((v) => v.verified)).toEqual([false, false])
+    expect(again.verifications[0]!.expectedSignature).not.toBe(again.verifications[0]!.receivedSignature)
+  })
+
+  it('takes anything POSTed (any content type, exact bytes) and refuses a bad name', async () => {
+    const raw = await fetch(`${server.origin}/inbox/raw-test`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'not json at all' })
+    expect(raw.status).toBe(200)
+    const json = await fetch(`${server.origin}/inbox/raw-test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"b":1,  "a":2}' })
+    expect((await json.json()) as unknown).toMatchObject({ received: true, inbox: 'raw-test' })
+    const { data } = await server.core.services.inbox.messages('raw-test', 1, 10)
+    expect(data.map((m) => m.body)).toEqual(['{"b":1,  "a":2}', 'not json at all'])
+    expect(data[0]!.verifications.every((v) => !v.present && !v.verified)).toBe(true)
+    const bad = await getJson(`${server.origin}/inbox/Not_Valid`, undefined, { method: 'POST', body: 'x' })
+    expectErrorEnvelope(bad, 400, 'INVALID_REQUEST')
+    expect((await server.core.dispatch('inbox.clear', { name: 'raw-test' }, 'gui')).ok).toBe(true)
+    expect((await server.core.services.inbox.messages('raw-test', 1, 10)).meta.total).toBe(0)
   })
 })

@@ -553,6 +553,42 @@ const cases: { [M in MethodName]: Case<M> } = {
       expect(output.messages[0]!.content).toBe('hello')
     },
   },
+  'inbox.list': {
+    input: async () => {
+      await services().inbox.receive('listed', 'POST', { 'content-type': 'text/plain' }, 'hello')
+      return {}
+    },
+    check: (output: MethodOutput<'inbox.list'>) => expect(output.find((i) => i.name === 'listed')).toMatchObject({ hasSecret: false, url: expect.stringMatching(/\/inbox\/listed$/) }),
+  },
+  'inbox.messages': {
+    input: async () => {
+      await services().inbox.receive('paged', 'POST', {}, '{"event":"ping"}')
+      return { name: 'paged' }
+    },
+    check: (output: MethodOutput<'inbox.messages'>) => expect(output.data[0]).toMatchObject({ inbox: 'paged', event: 'ping', body: '{"event":"ping"}' }),
+  },
+  'inbox.get': {
+    input: async () => ({ id: (await services().inbox.receive('one', 'POST', {}, 'x')).id }),
+    check: (output: MethodOutput<'inbox.get'>) => expect(output.verifications.map((v) => v.scheme)).toEqual(['standard-webhooks', 'clawget']),
+  },
+  'inbox.setSecret': {
+    input: () => ({ name: 'secretive', secret: 'whsec_c2VjcmV0LWZvci10aGUtaW5ib3g=' }),
+    check: (output: MethodOutput<'inbox.setSecret'>) => expect(output).toEqual({ name: 'secretive', hasSecret: true }),
+  },
+  'inbox.clear': {
+    input: async () => {
+      await services().inbox.receive('cleared', 'POST', {}, 'x')
+      return { name: 'cleared' }
+    },
+    check: (output: MethodOutput<'inbox.clear'>) => expect(output.deleted).toBe(1),
+  },
+  'inbox.connect': {
+    input: (t) => ({ name: `connected-${t}` }),
+    check: (output: MethodOutput<'inbox.connect'>) => {
+      expect(output.inbox.hasSecret).toBe(true)
+      expect(output.endpoint.url).toBe(output.inbox.url)
+    },
+  },
   'webhooks.list': {
     input: async () => {
       await services().webhooks.create({ url: 'https://hooks.example/listed', events: ['*'] }, { operator: true }, 'cli')
@@ -760,6 +796,12 @@ const invalid: { [M in MethodName]: unknown[] } = {
   'agents.try': [{}, { agent: 'support-bot' }, { agent: 'support-bot', message: '' }, { agent: 'Not A Slug', message: 'hi' }],
   'conversations.list': [{ limit: 0 }, { page: 0 }, { agent: 'UPPER' }],
   'conversations.get': [{}, { id: 42 }],
+  'inbox.list': [{ all: true }],
+  'inbox.messages': [{}, { name: 'UPPER' }, { name: 'ok', limit: 0 }],
+  'inbox.get': [{}, { id: 0 }, { id: 'x' }],
+  'inbox.setSecret': [{}, { name: 'ok' }, { name: 'ok', secret: '' }, { name: 'has space', secret: 'x' }],
+  'inbox.clear': [{}, { name: '' }],
+  'inbox.connect': [{}, { name: 'ok', events: [] }, { name: 'ok', events: ['nope'] }],
   'webhooks.list': [{ page: 0 }],
   'webhooks.create': [{}, { url: 'https://x.example' }, { url: 'https://x.example', events: [] }, { url: 'https://x.example', events: ['nope'] }, { url: 'https://x.example', events: ['*'], secret: 'short' }],
   'webhooks.update': [{}, { id: 'whk_x', enabled: 'yes' }, { id: 'whk_x', events: [] }],

@@ -8,6 +8,7 @@ import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
 import { newRequestId } from '../ids'
 import type { WebhooksService } from '../webhooks/webhooks.service'
+import type { InboxService } from '../webhooks/inbox.service'
 
 const OPERATOR = { operator: true as const }
 import type { SettingsService } from '../settings/settings.service'
@@ -32,6 +33,7 @@ export interface HandlerDeps {
   agents: AgentsService
   chat: ChatService
   webhooks: WebhooksService
+  inbox: InboxService
   /** Where the API answers (for thumbnail URLs); '' until the server listens. */
   apiOrigin: () => string
   tiers: TiersService
@@ -106,6 +108,24 @@ export function createHandlers(deps: HandlerDeps) {
     'conversations.list': (input) => deps.chat.list(input),
     'conversations.get': (input) => deps.chat.get(input.id, { operator: true }),
     'keys.setFaults': (input, { actor }) => keys.setFaults(input.id, input.faults, actor),
+    'inbox.list': () => deps.inbox.list(deps.apiOrigin()),
+    'inbox.messages': (input) => deps.inbox.messages(input.name, input.page, input.limit),
+    'inbox.get': (input) => deps.inbox.message(input.id),
+    'inbox.setSecret': async (input, { actor }) => {
+      await deps.inbox.setSecret(input.name, input.secret, actor)
+      return { name: input.name, hasSecret: input.secret !== null }
+    },
+    'inbox.clear': (input, { actor }) => ({ deleted: deps.inbox.clear(input.name, actor) }),
+    // One click: an endpoint aimed at the inbox, and the inbox verifying with that endpoint's secret.
+    'inbox.connect': async (input, { actor }) => {
+      const { endpoint, secret } = await deps.webhooks.create(
+        { url: `${deps.apiOrigin()}/inbox/${input.name}`, events: input.events, description: `The built-in inbox "${input.name}"` },
+        OPERATOR,
+        actor,
+      )
+      await deps.inbox.setSecret(input.name, secret, actor)
+      return { endpoint, inbox: deps.inbox.list(deps.apiOrigin()).find((inbox) => inbox.name === input.name)! }
+    },
     'webhooks.list': (input) => deps.webhooks.list(OPERATOR, input.page, input.limit),
     'webhooks.create': (input, { actor }) => deps.webhooks.create(input, OPERATOR, actor),
     'webhooks.update': ({ id, ...changes }, { actor }) => deps.webhooks.update(id, changes, OPERATOR, actor),

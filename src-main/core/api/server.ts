@@ -25,6 +25,8 @@ import { thumbnailRoutes } from './routes/thumbnails'
 import { walletRoutes } from './routes/wallet'
 import { chatRoutes } from './routes/chat'
 import { webhookRoutes } from './routes/webhooks'
+import { inboxRoutes } from './routes/inbox'
+import type { InboxService } from '../webhooks/inbox.service'
 import type { WebhooksService } from '../webhooks/webhooks.service'
 import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
@@ -60,6 +62,7 @@ export interface ApiDeps {
   agents: AgentsService
   chat: ChatService
   webhooks: WebhooksService
+  inbox: InboxService
   /** SSE comment heartbeat interval (default 15 s). */
   sseHeartbeatMs?: number
   rateLimits: RateLimitService
@@ -210,6 +213,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(mcpRoutes({ ...deps.market, chat: deps.chat, authenticate: mcpGate, version: deps.version, logAbandoned: logRequest }))
 
   app.setNotFoundHandler(replyNotFound)
+  await app.register(inboxRoutes(deps.inbox))
 
   // Requests the front door refused are answered here, like any other route: envelope, X-Request-Id, log row.
   app.all(REJECTED_PATH, { schema: { hide: true } }, (request, reply) => {

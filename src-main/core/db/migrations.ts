@@ -382,6 +382,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('webhook_attempts_delivery').on('webhook_attempts').columns(['delivery_id', 'id']).execute()
     },
   },
+
+  // The built-in inbox: webhooks received at /inbox/<name>, kept with their exact bytes for verification.
+  '2026-12-05-003-inbox': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('inboxes')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('secret_sealed', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createTable('inbox_messages')
+        .addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('inbox', 'text', (c) => c.notNull().references('inboxes.name').onDelete('cascade'))
+        .addColumn('received_at', 'integer', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('inbox_messages_inbox').on('inbox_messages').columns(['inbox', 'id']).execute()
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

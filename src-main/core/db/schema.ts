@@ -259,6 +259,22 @@ export interface WebhookAttemptTable {
   error: string | null
 }
 
+export interface InboxTable {
+  name: string
+  secret_sealed: string | null
+  created_at: number
+}
+
+export interface InboxMessageTable {
+  id: Generated<number>
+  inbox: string
+  received_at: number
+  method: string
+  /** JSON object of the request's headers. */
+  headers: string
+  body: string
+}
+
 export interface AuditLogTable {
   id: Generated<number>
   at: number
@@ -296,6 +312,8 @@ export interface Database {
   webhook_events: WebhookEventTable
   webhook_deliveries: WebhookDeliveryTable
   webhook_attempts: WebhookAttemptTable
+  inboxes: InboxTable
+  inbox_messages: InboxMessageTable
 }
 
 export type TierRow = Selectable<TierTable>
@@ -317,3 +335,4 @@ export type WebhookEndpointRow = Selectable<WebhookEndpointTable>
 export type WebhookEventRow = Selectable<WebhookEventTable>
 export type WebhookDeliveryRow = Selectable<WebhookDeliveryTable>
 export type WebhookAttemptRow = Selectable<WebhookAttemptTable>
+export type InboxMessageRow = Selectable<InboxMessageTable>
