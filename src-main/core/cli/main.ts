@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import type { MethodInput, MethodName, MethodOutput } from '../../../src-shared/contract'
 import { SCOPES, type Scope } from '../../../src-shared/scopes'
+import { WEBHOOK_EVENTS } from '../../../src-shared/webhooks'
 import { createDispatch } from '../admin/dispatch'
 import { createHandlers } from '../admin/handlers'
 import { createCore, openServices, version } from '../app'
@@ -509,6 +510,72 @@ export function buildCli(): Command {
       if (!current) throw new CliError(`No agent ${idOrSlug} (see "agents list").`)
       const deleted = await admin(o, 'agents.delete', { id: current.id })
       print(o, deleted, `Deleted agent ${current.slug} (${current.id}).`)
+    })
+
+  const webhooks = program.command('webhooks').description('webhook endpoints: where events are POSTed, signed')
+  globals(webhooks.command('list', { isDefault: true }))
+    .description('list endpoints')
+    .action(async (_args, command: Command) => {
+      const o = opts(command)
+      const page = await admin(o, 'webhooks.list', { limit: 200 })
+      print(
+        o,
+        page.data,
+        table(page.data.map((w) => ({ id: w.id, url: w.url, events: w.events, enabled: w.enabled ? 'yes' : `no: ${w.disabledReason}`, secret: w.secretHint }))),
+      )
+    })
+  globals(webhooks.command('create <url>'))
+    .description('add an endpoint (https://, or http:// to this machine); prints its secret once')
+    .option('--events <list>', `comma-separated events, or * for all (${WEBHOOK_EVENTS.join(', ')})`, '*')
+    .option('--secret <secret>', 'use this secret instead of a generated whsec_ one')
+    .option('--description <text>', 'what it is for')
+    .action(async (url: string, _o, command: Command) => {
+      const o = opts(command) as GlobalOptions & { events: string; secret?: string; description?: string }
+      const events = o.events.split(',').map((e) => e.trim()).filter(Boolean) as Array<'*'>
+      const { endpoint, secret } = await admin(o, 'webhooks.create', {
+        url,
+        events,
+        ...(o.secret !== undefined && { secret: o.secret }),
+        ...(o.description !== undefined && { description: o.description }),
+      })
+      print(o, { ...endpoint, secret }, `Created ${endpoint.id} → ${endpoint.url} (${endpoint.events.join(', ')}).\n\n  ${secret}\n\nThe signing secret: copy it now, it will not be shown again.`)
+    })
+  globals(webhooks.command('delete <id>'))
+    .description('remove an endpoint and its deliveries')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command)
+      const endpoint = await admin(o, 'webhooks.delete', { id })
+      print(o, endpoint, `Deleted ${endpoint.id} (${endpoint.url}).`)
+    })
+  globals(webhooks.command('ping <id>'))
+    .description('send a ping event to the endpoint (a running server delivers it at once)')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command)
+      const delivery = await admin(o, 'webhooks.ping', { id })
+      print(o, delivery, `Queued ping ${delivery.eventId} as delivery ${delivery.id}; see it with: deliveries list`)
+    })
+
+  const deliveries = program.command('deliveries').description('webhook deliveries and their attempts')
+  globals(deliveries.command('list', { isDefault: true }))
+    .description('newest first')
+    .option('--failed', 'only deliveries that gave up')
+    .option('--endpoint <id>', 'only this endpoint\'s')
+    .option('--limit <n>', 'how many', (v) => Number.parseInt(v, 10), 50)
+    .action(async (_args, command: Command) => {
+      const o = opts(command) as GlobalOptions & { failed?: boolean; endpoint?: string; limit: number }
+      const page = await admin(o, 'deliveries.list', { limit: o.limit, ...(o.failed && { status: 'failed' as const }), ...(o.endpoint && { endpointId: o.endpoint }) })
+      print(
+        o,
+        page.data,
+        table(page.data.map((d) => ({ id: d.id, event: d.event, endpoint: d.endpointId, status: d.status, attempts: d.attempts, last: d.lastStatus ?? d.lastError, at: d.createdAt }))),
+      )
+    })
+  globals(deliveries.command('redeliver <id>'))
+    .description('send a delivery again (same event, same webhook-id)')
+    .action(async (id: string, _o, command: Command) => {
+      const o = opts(command)
+      const delivery = await admin(o, 'deliveries.redeliver', { id })
+      print(o, delivery, `Delivery ${delivery.id} (${delivery.event}) goes out again; a running server sends it at once.`)
     })
 
   globals(program.command('audit'))

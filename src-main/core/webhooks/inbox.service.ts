@@ -5,6 +5,7 @@ import type { AuditService, Actor } from '../audit/audit.service'
 import { toIso, toIsoOrNull, type Clock } from '../clock'
 import type { InboxMessageRow } from '../db/schema'
 import type { Store } from '../db/store'
+import { DomainError } from '../errors'
 import type { EventBus } from '../events'
 import { pageOf, type Page } from '../souls/souls.service'
 
@@ -73,7 +74,7 @@ export class InboxService {
 
   async message(id: number): Promise<InboxMessage> {
     const row = this.store.first(this.store.db.selectFrom('inbox_messages').selectAll().where('id', '=', id))
-    if (!row) throw new (await import('../errors')).DomainError('NOT_FOUND', `No inbox message ${id}.`)
+    if (!row) throw new DomainError('NOT_FOUND', `No inbox message ${id}.`)
     return this.toMessage(row, await this.secretOf(row.inbox))
   }
 
@@ -166,8 +167,6 @@ function standardWebhooks(row: InboxMessageRow, headers: Record<string, string>,
   }
   if (!present) return { ...base, verified: false, reason: 'no webhook-id / webhook-timestamp / webhook-signature headers', expectedSignature: null }
   if (secret === null) return { ...base, verified: false, reason: 'no secret set for this inbox', expectedSignature: null }
-  const { 'webhook-id': _id, 'webhook-timestamp': _ts, 'webhook-signature': _sig, ...others } = headers
-  void others
   return { ...base, ...verdict(row, { 'webhook-id': id ?? '', 'webhook-timestamp': timestamp ?? '', 'webhook-signature': received ?? '' }, secret), expectedSignature: expected(row.body, secret, id, timestampMs, 'webhook-signature') }
 }
 
