@@ -12,6 +12,7 @@ import { MarketplacePage } from './pages/marketplace/MarketplacePage'
 import { RequestsPage } from './pages/requests/RequestsPage'
 import { SettingsPage } from './pages/settings/SettingsPage'
 import { TiersPage } from './pages/tiers/TiersPage'
+import { WebhooksPage } from './pages/webhooks/WebhooksPage'
 import { useRoute, type Route } from './router'
 import { AdminStoreContext, createAdminStore, useAdmin, type AdminStore, type ColorScheme } from './store'
 import { theme } from './theme'
@@ -23,6 +24,7 @@ const PAGES: Record<Route, () => React.JSX.Element> = {
   audit: AuditPage,
   marketplace: MarketplacePage,
   agents: AgentsPage,
+  webhooks: WebhooksPage,
   settings: SettingsPage,
 }
 

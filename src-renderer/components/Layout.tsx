@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon } from './icons'
+import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
 import { SimClock } from './SimClock'
 
 const NAV: { route: Route; label: string; icon: ReactNode }[] = [
@@ -13,6 +13,7 @@ const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
   { route: 'marketplace', label: 'Marketplace', icon: <StoreIcon /> },
   { route: 'agents', label: 'Agents', icon: <RobotIcon /> },
+  { route: 'webhooks', label: 'Webhooks', icon: <WebhookIcon /> },
   { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ]
 

@@ -152,3 +152,21 @@ export const BoltIcon = (p: IconProps) => (
     <path d="M13 3v7h6l-8 11v-7H5z" />
   </Icon>
 )
+export const WebhookIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M4.9 13.6a4 4 0 1 0 6.1 3.4h6" />
+    <path d="M15.1 20.5a4 4 0 1 0 1.9-7.5c-.7 0-1.4.2-2 .5l-3-5.5" />
+    <path d="M16 8a4 4 0 1 0-8 0c0 1.5.8 2.8 2 3.5l-3 5.5" />
+  </Icon>
+)
+export const InboxIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <rect x="4" y="4" width="16" height="16" rx="2" />
+    <path d="M4 13h3l3 3h4l3-3h3" />
+  </Icon>
+)
+export const RefreshIcon = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M20 11A8.1 8.1 0 0 0 4.5 9M4 5v4h4M4 13a8.1 8.1 0 0 0 15.5 2m.5 4v-4h-4" />
+  </Icon>
+)

@@ -5,6 +5,7 @@ import { createAgentsSlice } from './agents'
 import { createAuditSlice } from './audit'
 import { createClockSlice } from './clock'
 import { createConversationsSlice } from './conversations'
+import { createDeliveriesSlice } from './deliveries'
 import { createKeysSlice } from './keys'
 import { createListingsSlice } from './listings'
 import { createMarketplaceSlice } from './marketplace'
@@ -17,6 +18,7 @@ import { createTiersSlice } from './tiers'
 import { createTrialSlice } from './trial'
 import type { AdminState, StoreDeps } from './types'
 import { createUiSlice } from './ui'
+import { createWebhooksSlice } from './webhooks'
 
 export type { AdminState, Notice, StoreDeps } from './types'
 export type { RequestFilter, RequestRow, StatusClass } from './requests'
@@ -24,6 +26,7 @@ export type { ColorScheme } from './ui'
 export type { ListingFilter } from './listings'
 export type { ConversationFilter, OpenConversation } from './conversations'
 export type { Trial, TrialTurn } from './trial'
+export type { DeliveryFilter, DeliveryRange, OpenDelivery } from './deliveries'
 
 export type AdminStore = StoreApi<AdminState>
 
@@ -45,6 +48,8 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createAgentsSlice(deps)(...a),
     ...createConversationsSlice(deps)(...a),
     ...createTrialSlice(deps)(...a),
+    ...createWebhooksSlice(deps)(...a),
+    ...createDeliveriesSlice(deps)(...a),
   }))
 }
 

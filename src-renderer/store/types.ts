@@ -4,6 +4,7 @@ import type { AgentsSlice } from './agents'
 import type { AuditSlice } from './audit'
 import type { ClockSlice } from './clock'
 import type { ConversationsSlice } from './conversations'
+import type { DeliveriesSlice } from './deliveries'
 import type { KeysSlice } from './keys'
 import type { ListingsSlice } from './listings'
 import type { MarketplaceSlice } from './marketplace'
@@ -15,6 +16,7 @@ import type { SoulsSlice } from './souls'
 import type { TiersSlice } from './tiers'
 import type { TrialSlice } from './trial'
 import type { UiSlice } from './ui'
+import type { WebhooksSlice } from './webhooks'
 
 export type AdminState = KeysSlice &
   TiersSlice &
@@ -30,7 +32,9 @@ export type AdminState = KeysSlice &
   MarketplaceSlice &
   AgentsSlice &
   ConversationsSlice &
-  TrialSlice
+  TrialSlice &
+  WebhooksSlice &
+  DeliveriesSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {
