@@ -200,7 +200,10 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   // Housekeeping must never take the server down: a full disk only postpones it.
   const prune = () => {
     try {
-      requestLog.prune(settings.get().requestLogRetentionDays).catch((error: unknown) => logError(error, 'request log: pruning failed; retried in an hour'))
+      const days = settings.get().requestLogRetentionDays
+      // The webhook delivery log follows the request log's retention.
+      services.webhooks.prune(services.marketClock.now() - days * 86_400_000)
+      requestLog.prune(days).catch((error: unknown) => logError(error, 'request log: pruning failed; retried in an hour'))
     } catch (error) {
       logError(error, 'request log: pruning failed; retried in an hour')
     }

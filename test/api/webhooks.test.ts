@@ -250,7 +250,7 @@ describe('delivery rules', () => {
       clock.advance(601, 'cli')
       d = await attempts(3)
       expect(d.attemptLog[2]).toMatchObject({ responseStatus: null, error: expect.stringContaining('no answer within 1 s') })
-      clock.advance(31 * 60, 'cli')
+      clock.advance(34 * 60, 'cli') // 30 min, +10 % jitter at most
       d = await attempts(4)
       expect(d.attemptLog[3]!.responseStatus).toBe(410)
       expect(d.status).toBe('failed')
@@ -352,5 +352,42 @@ describe('the built-in inbox', () => {
     expectErrorEnvelope(bad, 400, 'INVALID_REQUEST')
     expect((await server.core.dispatch('inbox.clear', { name: 'raw-test' }, 'gui')).ok).toBe(true)
     expect((await server.core.services.inbox.messages('raw-test', 1, 10)).meta.total).toBe(0)
+  })
+})
+
+describe('housekeeping', () => {
+  it('disables an endpoint that has failed for 5 days, saying why', async () => {
+    const { endpoint } = await server.core.services.webhooks.create({ url: `${receiver.origin}/down`, events: ['*'] }, { operator: true }, 'cli')
+    receiver.answer((request, res) => res.writeHead(request.path === '/down' ? 503 : 200).end())
+    const clock = server.core.services.marketClock
+    try {
+      const first = server.core.services.webhooks.ping(endpoint.id, { operator: true })
+      await until(() => server.core.services.webhooks.delivery(first.id, { operator: true }).attempts === 1)
+      expect(server.core.services.webhooks.get(endpoint.id, { operator: true }).failingSince).not.toBeNull()
+      clock.advance(5 * 86_400 + 60, 'cli')
+      await until(() => server.core.services.webhooks.get(endpoint.id, { operator: true }).enabled === false)
+      expect(server.core.services.webhooks.get(endpoint.id, { operator: true }).disabledReason).toMatch(/\(5 days\)/)
+      // Enabled again by the operator, it starts afresh.
+      const enabled = server.core.services.webhooks.update(endpoint.id, { enabled: true }, { operator: true }, 'cli')
+      expect(enabled).toMatchObject({ enabled: true, disabledReason: null, failingSince: null })
+    } finally {
+      clock.reset('cli')
+      receiver.answer((_request, res) => res.writeHead(200).end('OK'))
+    }
+  })
+
+  it('prunes finished deliveries past the retention period, never pending ones', async () => {
+    const { endpoint } = await server.core.services.webhooks.create({ url: `${receiver.origin}/old`, events: ['*'] }, { operator: true }, 'cli')
+    const done = server.core.services.webhooks.ping(endpoint.id, { operator: true })
+    await until(() => server.core.services.webhooks.delivery(done.id, { operator: true }).status === 'succeeded')
+    server.core.services.webhooks.update(endpoint.id, { enabled: false }, { operator: true }, 'cli')
+    const count = (table: string) => server.core.services.store.sqlite.prepare(`select count(*) from ${table}`).pluck().get() as number
+    const before = count('webhook_deliveries')
+    const pending = server.core.services.store.sqlite.prepare("select count(*) from webhook_deliveries where status = 'pending'").pluck().get() as number
+    const deleted = server.core.services.webhooks.prune(server.core.services.marketClock.now() + 1)
+    expect(deleted).toBeGreaterThan(0)
+    expect(count('webhook_deliveries')).toBe(before - deleted)
+    expect(count('webhook_deliveries')).toBe(pending)
+    expect(server.core.services.store.sqlite.prepare('select count(*) from webhook_attempts where delivery_id not in (select id from webhook_deliveries)').pluck().get()).toBe(0)
   })
 })

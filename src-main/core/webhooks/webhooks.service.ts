@@ -290,6 +290,25 @@ export class WebhooksService {
     })
   }
 
+  /**
+   * Retention, as the request log's (Settings): finished deliveries created before `cutoff` (market time)
+   * go with their attempts, and events no delivery names any more. Pending deliveries always stay.
+   */
+  prune(cutoff: number): number {
+    return this.store.transaction(() => {
+      const finished = this.store.db.selectFrom('webhook_deliveries').select('id').where('status', '!=', 'pending').where('created_at', '<', cutoff)
+      this.store.run(this.store.db.deleteFrom('webhook_attempts').where('delivery_id', 'in', finished))
+      const deleted = this.store.run(this.store.db.deleteFrom('webhook_deliveries').where('status', '!=', 'pending').where('created_at', '<', cutoff)).changes
+      this.store.run(
+        this.store.db
+          .deleteFrom('webhook_events')
+          .where('created_at', '<', cutoff)
+          .where((eb) => eb.not(eb.exists(eb.selectFrom('webhook_deliveries').select('id').whereRef('webhook_deliveries.event_id', '=', 'webhook_events.id')))),
+      )
+      return deleted
+    })
+  }
+
   private deliveryDto(id: string): WebhookDelivery {
     const row = this.store.first(
       this.store.db
