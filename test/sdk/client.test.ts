@@ -307,21 +307,31 @@ describe('activity and me', () => {
 })
 
 describe('webhooks', () => {
-  it("create, list and delete reach /webhooks; until that part lands, they reject with the server's NOT_FOUND", async () => {
+  it("the seed's client.webhooks.create runs as written; list and delete follow", async () => {
     const client = clientFor(marketKey(server, { scopes: ['webhooks'] }))
-    const served = ((await (await fetch(`${server.apiBaseUrl}/openapi.json`)).json()) as { paths: Record<string, unknown> }).paths
-    const input = { url: 'http://127.0.0.1:9/hooks', events: ['purchase.completed' as const, 'subscription.renewed' as const] }
-    if (!('/api/v1/webhooks' in served) && !('/webhooks' in served)) {
-      const error = await failure(client.webhooks.create(input))
-      expect(error).toMatchObject({ code: 'NOT_FOUND', status: 404, type: 'invalid_request_error', message: 'No route POST /api/v1/webhooks.' })
-      expect((await failure(client.webhooks.list())).message).toBe('No route GET /api/v1/webhooks.')
-      expect((await failure(client.webhooks.delete('wh_1'))).message).toBe('No route DELETE /api/v1/webhooks/wh_1.')
-      return
-    }
-    const created = await client.webhooks.create(input)
-    expect(created).toMatchObject({ id: expect.any(String), url: input.url, events: input.events })
-    expect((await client.webhooks.list()).data.map((webhook) => webhook.id)).toContain(created.id)
+    // Seed 000 "Webhook Integration", verbatim.
+    const created = await client.webhooks.create({
+url: 'https://yourapp.com/webhooks/clawget',
+events: [
+'purchase.completed',
+'subscription.renewed',
+'subscription.cancelled'
+],
+secret: 'webhook_secret_key'
+});
+    expect(created).toMatchObject({
+      id: expect.stringMatching(/^whk_/),
+      url: 'https://yourapp.com/webhooks/clawget',
+      events: ['purchase.completed', 'subscription.renewed', 'subscription.cancelled'],
+      enabled: true,
+      secret: 'webhook_secret_key',
+    })
+    const listed = await client.webhooks.list()
+    expect(listed.data.map((webhook) => webhook.id)).toContain(created.id)
+    expect(listed.data.find((webhook) => webhook.id === created.id)!.secret).toBeUndefined()
     expect((await client.webhooks.delete(created.id)).id).toBe(created.id)
+    const refused = await failure(client.webhooks.create({ url: 'http://yourapp.com/hook', events: ['purchase.completed'] }))
+    expect(refused).toMatchObject({ code: 'INVALID_REQUEST', status: 400 })
   })
 })
 
