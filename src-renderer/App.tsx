@@ -7,6 +7,7 @@ import { NoAccessScreen } from './components/NoAccessScreen'
 import { showNotice } from './components/notify'
 import { AgentsPage } from './pages/agents/AgentsPage'
 import { AuditPage } from './pages/audit/AuditPage'
+import { InboxPage } from './pages/inbox/InboxPage'
 import { KeysPage } from './pages/keys/KeysPage'
 import { MarketplacePage } from './pages/marketplace/MarketplacePage'
 import { RequestsPage } from './pages/requests/RequestsPage'
@@ -25,6 +26,7 @@ const PAGES: Record<Route, () => React.JSX.Element> = {
   marketplace: MarketplacePage,
   agents: AgentsPage,
   webhooks: WebhooksPage,
+  inbox: InboxPage,
   settings: SettingsPage,
 }
 

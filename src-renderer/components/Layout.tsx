@@ -3,7 +3,7 @@ import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { GaugeIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
+import { GaugeIcon, InboxIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
 import { SimClock } from './SimClock'
 
 const NAV: { route: Route; label: string; icon: ReactNode }[] = [
@@ -14,6 +14,7 @@ const NAV: { route: Route; label: string; icon: ReactNode }[] = [
   { route: 'marketplace', label: 'Marketplace', icon: <StoreIcon /> },
   { route: 'agents', label: 'Agents', icon: <RobotIcon /> },
   { route: 'webhooks', label: 'Webhooks', icon: <WebhookIcon /> },
+  { route: 'inbox', label: 'Inbox', icon: <InboxIcon /> },
   { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
 ]
 

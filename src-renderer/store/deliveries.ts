@@ -46,8 +46,12 @@ export interface DeliveriesSlice {
    * or all. Resolves to how many went out again. Throws on failure.
    */
   redeliverFailed(seconds: number, endpointId?: string | null): Promise<number>
-  /** A delivery was just queued here (a ping, a redelivery): the log and the drawer catch up and follow it. */
-  noteDeliveryQueued(): void
+  /**
+   * A delivery was just queued here (a ping, a redelivery): the log and the drawer catch up, and the
+   * deliveries named are followed until they settle, even while the log is not shown, so the endpoint's
+   * health (failing, disabled by a 410) shows as it changes.
+   */
+  noteDeliveryQueued(ids?: readonly string[]): void
   /**
    * Keeps the log, the open delivery and the endpoints' health current while the Webhooks page is open:
    * the core sends no delivery events, so it follows what causes them (purchases and listing changes
@@ -107,6 +111,36 @@ export const createDeliveriesSlice: SliceCreator<DeliveriesSlice> = ({ client })
   )
   // The drawer shows the delivery asked for last; an older answer is dropped.
   let deliveryRequest = 0
+  /** Deliveries queued here whose outcome is awaited (a few at most: pings and redeliveries). */
+  const watching = new Set<string>()
+  let checkingWatched = false
+
+  /** Reads the watched deliveries; those settled (or waiting for a later retry) stop being watched, and what shows them catches up. */
+  const checkWatched = async () => {
+    if (checkingWatched || watching.size === 0) return
+    checkingWatched = true
+    try {
+      const now = marketNow(get())
+      const settled = await Promise.all(
+        [...watching].map(async (id) => {
+          try {
+            const delivery = await client.invoke('deliveries.get', { id })
+            return due(delivery, now) ? null : id
+          } catch {
+            return id // gone with its endpoint
+          }
+        }),
+      )
+      const done = settled.filter((id): id is string => id !== null)
+      for (const id of done) watching.delete(id)
+      if (done.length > 0) {
+        if (get().webhookEndpointsLoaded) void get().loadWebhooks()
+        void refresh()
+      }
+    } finally {
+      checkingWatched = false
+    }
+  }
 
   const showDelivery = async (id: string) => {
     const mine = ++deliveryRequest
@@ -146,7 +180,7 @@ export const createDeliveriesSlice: SliceCreator<DeliveriesSlice> = ({ client })
 
     async redeliver(id) {
       const delivery = await client.invoke('deliveries.redeliver', { id })
-      get().noteDeliveryQueued()
+      get().noteDeliveryQueued([id])
       return delivery
     },
 
@@ -157,7 +191,8 @@ export const createDeliveriesSlice: SliceCreator<DeliveriesSlice> = ({ client })
       return redelivered
     },
 
-    noteDeliveryQueued() {
+    noteDeliveryQueued(ids = []) {
+      for (const id of ids.slice(0, 20)) watching.add(id)
       void refresh()
     },
 
@@ -185,6 +220,7 @@ export const createDeliveriesSlice: SliceCreator<DeliveriesSlice> = ({ client })
       // While a delivery shown is due, its outcome comes within moments: look every second, else every 15.
       let lastPoll = Date.now()
       const poll = setInterval(() => {
+        void checkWatched()
         const state = get()
         const now = marketNow(state)
         const shown = [...state.deliveries.rows, ...(state.openDelivery?.delivery ? [state.openDelivery.delivery] : [])]

@@ -6,6 +6,7 @@ import { createAuditSlice } from './audit'
 import { createClockSlice } from './clock'
 import { createConversationsSlice } from './conversations'
 import { createDeliveriesSlice } from './deliveries'
+import { createInboxSlice } from './inbox'
 import { createKeysSlice } from './keys'
 import { createListingsSlice } from './listings'
 import { createMarketplaceSlice } from './marketplace'
@@ -27,6 +28,7 @@ export type { ListingFilter } from './listings'
 export type { ConversationFilter, OpenConversation } from './conversations'
 export type { Trial, TrialTurn } from './trial'
 export type { DeliveryFilter, DeliveryRange, OpenDelivery } from './deliveries'
+export type { OpenInboxMessage } from './inbox'
 
 export type AdminStore = StoreApi<AdminState>
 
@@ -50,6 +52,7 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createTrialSlice(deps)(...a),
     ...createWebhooksSlice(deps)(...a),
     ...createDeliveriesSlice(deps)(...a),
+    ...createInboxSlice(deps)(...a),
   }))
 }
 

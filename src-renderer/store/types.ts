@@ -5,6 +5,7 @@ import type { AuditSlice } from './audit'
 import type { ClockSlice } from './clock'
 import type { ConversationsSlice } from './conversations'
 import type { DeliveriesSlice } from './deliveries'
+import type { InboxSlice } from './inbox'
 import type { KeysSlice } from './keys'
 import type { ListingsSlice } from './listings'
 import type { MarketplaceSlice } from './marketplace'
@@ -34,7 +35,8 @@ export type AdminState = KeysSlice &
   ConversationsSlice &
   TrialSlice &
   WebhooksSlice &
-  DeliveriesSlice
+  DeliveriesSlice &
+  InboxSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {

@@ -75,7 +75,7 @@ export const createWebhooksSlice: SliceCreator<WebhooksSlice> = ({ client }) => 
 
     async pingWebhook(id) {
       const delivery = await client.invoke('webhooks.ping', { id })
-      get().noteDeliveryQueued()
+      get().noteDeliveryQueued([delivery.id])
       return delivery
     },
 

@@ -1,4 +1,4 @@
-import { Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
+import { ActionIcon, Badge, Button, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
 import { useMemo, useState } from 'react'
 import type { DeliveryStatus, WebhookDelivery } from '../../../src-shared/webhooks'
 import { DataTable, type Column } from '../../components/DataTable'
@@ -252,13 +252,15 @@ export function DeliveriesTab() {
   const redeliverLabel = endpointUrl ? 'Redeliver this endpoint’s failures of the last hour' : 'Redeliver failed deliveries of the last hour'
   return (
     <Stack>
-      <Group justify="space-between" align="flex-end" wrap="wrap">
-        <Filters />
+      <Group justify="space-between" align="center">
+        <Text size="sm" c="dimmed">
+          Every event sent to an endpoint, newest first. Open one for its attempts, each request beside its response.
+        </Text>
         <Group gap="xs">
           <Tooltip label="Read the log again" withArrow>
-            <Button variant="default" px="xs" onClick={() => void loadDeliveries()} aria-label="Read the delivery log again" data-testid="deliveries-refresh">
+            <ActionIcon variant="default" size="lg" onClick={() => void loadDeliveries()} aria-label="Read the delivery log again" data-testid="deliveries-refresh">
               <RefreshIcon />
-            </Button>
+            </ActionIcon>
           </Tooltip>
           <Tooltip
             label={`Every delivery that gave up (status failed) and was created in the last hour of marketplace time${endpointUrl ? `, to ${endpointUrl}` : ''}, sent again now`}
@@ -272,6 +274,7 @@ export function DeliveriesTab() {
           </Tooltip>
         </Group>
       </Group>
+      <Filters />
       <DataTable
         label="Deliveries"
         testId="deliveries-table"

@@ -123,6 +123,7 @@ function EndpointForm({ endpoint, onClose, onCreated }: { endpoint: WebhookEndpo
           label="Events"
           description="What it receives; “All events” includes those added later. Ping can be sent to any endpoint."
           data={EVENT_CHOICES}
+          searchable
           value={draft.events}
           onChange={(events) => change({ events: normalizeEvents(draft.events, events) })}
           error={draft.events.length === 0 ? 'Choose at least one' : null}

@@ -1,10 +1,10 @@
-import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core'
+import { ActionIcon, Badge, Button, Group, Menu, Stack, Text, Tooltip } from '@mantine/core'
 import { useMemo, useState } from 'react'
 import type { WebhookEndpoint } from '../../../src-shared/webhooks'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
 import { formatDateTime, formatRelative } from '../../components/format'
-import { PlusIcon } from '../../components/icons'
+import { DotsIcon, PlusIcon } from '../../components/icons'
 import { useAdmin } from '../../store'
 import { EndpointModal } from './EndpointModal'
 import { ALL_EVENTS, endpointState } from './labels'
@@ -45,7 +45,7 @@ function StatusCell({ endpoint, now }: { endpoint: WebhookEndpoint; now: number 
   return (
     <Stack gap={2} align="flex-start">
       <Tooltip label={state.detail} multiline w={300} withArrow disabled={!state.detail}>
-        <Badge color={state.color} variant="light" miw="max-content" tabIndex={state.detail ? 0 : undefined} data-testid={`webhook-status-${endpoint.id}`}>
+        <Badge color={state.color} variant="light" tt="none" miw="max-content" tabIndex={state.detail ? 0 : undefined} data-testid={`webhook-status-${endpoint.id}`}>
           {state.label}
         </Badge>
       </Tooltip>
@@ -110,9 +110,9 @@ function endpointColumns(now: number, soulName: (id: string) => string, actions:
         </>
       ),
     },
-    { key: 'events', header: 'Events', width: 200, cell: (endpoint) => <EventsCell events={endpoint.events} /> },
-    { key: 'status', header: 'Status', width: 150, cell: (endpoint) => <StatusCell endpoint={endpoint} now={now} /> },
-    { key: 'secret', header: 'Secret', width: 130, cell: (endpoint) => <SecretCell endpoint={endpoint} now={now} /> },
+    { key: 'events', header: 'Events', width: 190, cell: (endpoint) => <EventsCell events={endpoint.events} /> },
+    { key: 'status', header: 'Status', width: 140, cell: (endpoint) => <StatusCell endpoint={endpoint} now={now} /> },
+    { key: 'secret', header: 'Secret', width: 140, cell: (endpoint) => <SecretCell endpoint={endpoint} now={now} /> },
     { key: 'actions', header: 'Actions', hideHeader: true, align: 'right', cell: (endpoint) => <EndpointButtons endpoint={endpoint} actions={actions} /> },
   ]
 }
@@ -122,18 +122,15 @@ function EndpointButtons({ endpoint, actions }: { endpoint: WebhookEndpoint; act
     ...(endpoint.enabled ? [] : [{ verb: 'Enable', id: 'enable', onClick: actions.enable, variant: 'filled' }]),
     { verb: 'Ping', id: 'ping', onClick: actions.ping, disabled: !endpoint.enabled, label: `Send a ping to ${endpoint.url}` },
     { verb: 'Deliveries', id: 'deliveries', onClick: actions.showDeliveries, label: `Deliveries to ${endpoint.url}` },
-    { verb: 'Rotate secret', id: 'rotate', onClick: actions.rotate, label: `Rotate the signing secret of ${endpoint.url}` },
     { verb: 'Edit', id: 'edit', onClick: actions.edit },
-    { verb: 'Delete', id: 'delete', onClick: actions.remove, danger: true },
   ]
   return (
-    <Group gap={6} justify="flex-end" maw={300} ml="auto">
-      {buttons.map(({ verb, id, onClick, danger, disabled, label, variant }) => (
+    <Group gap={6} justify="flex-end" wrap="nowrap">
+      {buttons.map(({ verb, id, onClick, disabled, label, variant }) => (
         <Button
           key={id}
           size="compact-xs"
-          variant={variant ?? (danger ? 'light' : 'default')}
-          color={danger ? 'red' : undefined}
+          variant={variant ?? 'default'}
           disabled={disabled}
           onClick={() => onClick(endpoint)}
           aria-label={label ?? `${verb} endpoint ${endpoint.url}`}
@@ -142,6 +139,22 @@ function EndpointButtons({ endpoint, actions }: { endpoint: WebhookEndpoint; act
           {verb}
         </Button>
       ))}
+      {/* The rarer actions, one of them destructive, behind a menu: the row keeps its URL readable. */}
+      <Menu position="bottom-end" withinPortal>
+        <Menu.Target>
+          <ActionIcon variant="default" size={22} aria-label={`More actions for endpoint ${endpoint.url}`} data-testid={`webhook-more-${endpoint.id}`}>
+            <DotsIcon size={14} />
+          </ActionIcon>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item onClick={() => actions.rotate(endpoint)} data-testid={`webhook-rotate-${endpoint.id}`}>
+            Rotate secret…
+          </Menu.Item>
+          <Menu.Item color="red" onClick={() => actions.remove(endpoint)} data-testid={`webhook-delete-${endpoint.id}`}>
+            Delete…
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
     </Group>
   )
 }
