@@ -52,6 +52,9 @@ async function screenshotBothThemes(name: string, options: { docs?: boolean; ful
   await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'light')
 }
 
+/** A time as a `datetime-local` field takes it: local wall time to the minute. */
+const localInput = (ms: number) => new Date(ms - new Date(ms).getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
+
 const webhookRow = (url: string) => page.locator(`[data-testid="webhook-row"][data-url="${url}"]`)
 const deliveryRows = () => page.getByTestId('delivery-row')
 
@@ -259,6 +262,16 @@ test('the Webhooks page shows the purchase delivered; its drawer shows the reque
   await page.getByTestId('deliveries-range-filter').click()
   await page.getByRole('option', { name: 'Last hour' }).click()
   await expect(deliveryRows()).toHaveCount(1)
+  // Given bounds, in local wall time: from an hour ago it is there, from an hour ahead it is not.
+  await page.getByTestId('deliveries-range-filter').click()
+  await page.getByRole('option', { name: 'Between…' }).click()
+  await page.getByTestId('deliveries-since').fill(localInput(Date.now() - 3_600_000))
+  await expect(deliveryRows()).toHaveCount(1)
+  await page.getByTestId('deliveries-since').fill(localInput(Date.now() + 3_600_000))
+  await expect(page.getByTestId('deliveries-table')).toContainText('No deliveries match')
+  await page.getByTestId('deliveries-range-filter').click()
+  await page.getByRole('option', { name: 'Last hour' }).click()
+  await expect(deliveryRows()).toHaveCount(1)
 
   await row.click()
   const drawer = page.getByRole('dialog', { name: 'Delivery' })
@@ -332,6 +345,29 @@ test('the redelivery arrives in the inbox with the same webhook-id, verified; it
 
   // The README's picture: the inbox with what arrived.
   await screenshotBothThemes('inbox', { docs: true })
+})
+
+test('a rotated secret of the inbox endpoint is offered to the inbox; a ping then verifies with it', async () => {
+  await page.getByTestId('nav-webhooks').click()
+  await page.getByTestId('webhooks-tab-endpoints').click()
+  const row = webhookRow(`${served.origin}/inbox/default`)
+  const id = (await row.getAttribute('data-webhook-id')) ?? ''
+  await page.getByTestId(`webhook-more-${id}`).click()
+  await page.getByTestId(`webhook-rotate-${id}`).click()
+  const dialog = page.getByRole('dialog', { name: 'Rotate the signing secret' })
+  await dialog.getByTestId('rotation-overlap').getByText('None', { exact: true }).click()
+  await dialog.getByTestId('rotate-secret-submit').click()
+  const secretDialog = page.getByRole('dialog', { name: 'Secret rotated: the new secret' })
+  await expect(secretDialog).toContainText('This endpoint points at the built-in inbox “default”')
+  await secretDialog.getByTestId('webhook-secret-to-inbox').click()
+  await expect(secretDialog.getByTestId('webhook-secret-to-inbox')).toHaveText('Inbox verifies with it')
+  await secretDialog.getByTestId('webhook-secret-done').click()
+  await expect(page.getByTestId(`webhook-rotating-${id}`)).toHaveCount(0)
+
+  await page.getByTestId(`webhook-ping-${id}`).click()
+  await page.getByTestId('nav-inbox').click()
+  const ping = page.locator('[data-testid="inbox-message-row"][data-event="ping"]')
+  await expect(ping).toHaveAttribute('data-verified', 'standard-webhooks clawget')
 })
 
 test('a secret removed, nothing verifies; clearing empties the inbox', async () => {
