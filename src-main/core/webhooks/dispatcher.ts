@@ -13,6 +13,7 @@ export const DELIVERY_TIMEOUT_MS = 15_000
 /** What is kept of a receiver's answer. */
 export const RESPONSE_BODY_CAP = 64 * 1024
 const IN_FLIGHT_PER_ENDPOINT = 8
+const QUEUED_DELAY_MS = 3
 
 export interface DispatcherOptions {
   /** Deliveries in flight at once, over all endpoints. */
@@ -66,7 +67,8 @@ export class WebhookDispatcher {
 
   start(): void {
     this.stopped = false
-    this.webhooks.outbox.onQueued = () => this.wake()
+    // New events wait a few milliseconds: the request that made them answers first, and a burst is looked up once.
+    this.webhooks.outbox.onQueued = () => this.wake(QUEUED_DELAY_MS)
     this.timer = setInterval(() => this.wake(), this.pollMs)
     this.timer.unref()
     this.wake()
@@ -79,18 +81,20 @@ export class WebhookDispatcher {
     for (const controller of this.controllers) controller.abort()
   }
 
-  /** Looks for due deliveries on the next turn of the event loop (many wake-ups make one look). */
-  wake(): void {
+  /** Looks for due deliveries on the next turn of the event loop, or after `delayMs` (many wake-ups make one look). */
+  wake(delayMs = 0): void {
     if (this.scheduled || this.stopped) return
     this.scheduled = true
-    setImmediate(() => {
+    const look = () => {
       this.scheduled = false
       try {
         this.fill()
       } catch (error) {
         this.onError(error)
       }
-    })
+    }
+    if (delayMs > 0) setTimeout(look, delayMs).unref()
+    else setImmediate(look)
   }
 
   get sending(): number {
@@ -100,15 +104,15 @@ export class WebhookDispatcher {
   private fill(): void {
     const room = this.concurrency - this.inFlight.size
     if (room <= 0 || this.stopped) return
-    const due = this.store.all(
-      this.store.db
-        .selectFrom('webhook_deliveries')
-        .selectAll()
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', this.marketClock.now())
-        .orderBy('seq')
-        .limit(room + this.inFlight.size + 64),
-    )
+    // Oldest due first, read through the (status, next_attempt_at) index: no sort of the whole backlog, and
+    // only as many rows as can start (those in flight left out).
+    let query = this.store.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', this.marketClock.now())
+    if (this.inFlight.size > 0) query = query.where('id', 'not in', [...this.inFlight])
+    const due = this.store.all(query.orderBy('next_attempt_at').orderBy('seq').limit(room * 2))
     let started = 0
     for (const delivery of due) {
       if (started >= room) break
