@@ -5,6 +5,9 @@ import type { Connection } from './api'
 import { Layout } from './components/Layout'
 import { NoAccessScreen } from './components/NoAccessScreen'
 import { showNotice } from './components/notify'
+import { AnalyticsPage } from './pages/analytics/AnalyticsPage'
+import { DashboardPage } from './pages/dashboard/DashboardPage'
+import { PlaygroundPage } from './pages/playground/PlaygroundPage'
 import { AgentsPage } from './pages/agents/AgentsPage'
 import { AuditPage } from './pages/audit/AuditPage'
 import { InboxPage } from './pages/inbox/InboxPage'
@@ -19,6 +22,9 @@ import { AdminStoreContext, createAdminStore, useAdmin, type AdminStore, type Co
 import { theme } from './theme'
 
 const PAGES: Record<Route, () => React.JSX.Element> = {
+  dashboard: DashboardPage,
+  playground: PlaygroundPage,
+  analytics: AnalyticsPage,
   keys: KeysPage,
   tiers: TiersPage,
   requests: RequestsPage,

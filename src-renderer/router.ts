@@ -1,7 +1,7 @@
 import { useSyncExternalStore } from 'react'
 
 /** The pages, addressed by hash (`#/keys`) so the same build works from app:// and /admin/. */
-export const ROUTES = ['keys', 'tiers', 'requests', 'audit', 'marketplace', 'agents', 'webhooks', 'inbox', 'settings'] as const
+export const ROUTES = ['dashboard', 'keys', 'tiers', 'requests', 'playground', 'analytics', 'audit', 'marketplace', 'agents', 'webhooks', 'inbox', 'settings'] as const
 export type Route = (typeof ROUTES)[number]
 export const DEFAULT_ROUTE: Route = 'keys'
 

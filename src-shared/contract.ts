@@ -15,6 +15,10 @@ import {
   Wallet,
 } from './marketplace'
 import { DeliveryStatus, Inbox, InboxMessage, InboxName, WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint, WebhookEventFilter } from './webhooks'
+import { analyticsMethods } from './analytics'
+import { id, method, nothing, pageOf, paging } from './contract-kit'
+// import { playgroundEvents, playgroundMethods } from './playground'
+import { serverMethods } from './server-config'
 import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
 
 /**
@@ -22,14 +26,8 @@ import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, Co
  * declared once. Electron IPC and `POST /admin/rpc/<name>` serve the same table of handlers,
  * and both validate input with these schemas before a handler runs.
  */
-const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O) => ({ input, output })
-const paging = { page: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(200).default(50) }
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), meta: z.object({ page: z.number().int(), limit: z.number().int(), total: z.number().int() }) })
-const nothing = z.object({}).strict()
 
 const keyName = z.string().trim().min(1).max(100)
-const id = z.string().min(1).max(64)
 const expiresAt = z.iso.datetime({ offset: true }).nullable()
 const spendingLimits = z.object({ perPurchase: Money.nullable(), perDay: Money.nullable() }).partial().strict()
 /** The grace periods the GUI offers; any number of seconds up to a week is accepted. */
@@ -251,6 +249,10 @@ export const contract = {
     z.object({ id, faults: Faults.nullable().describe('null switches injection off') }).strict(),
     KeyDto,
   ),
+  // Part 5: the playground, usage analytics, and the server's own configuration (port, TLS, backup).
+  // ...playgroundMethods, (being wired)
+  ...analyticsMethods,
+  ...serverMethods,
 } as const
 
 export type Contract = typeof contract
@@ -269,6 +271,7 @@ export const events = {
   'requests.new': z.array(RequestLogRow.extend({ seq: z.number().int() })),
   'audit.new': z.array(AuditEntry),
   'inbox.new': InboxMessage,
+  // ...playgroundEvents, (being wired)
 } as const
 
 export type Events = typeof events

@@ -95,6 +95,8 @@ export const ServerStatus = z.object({
   startedAt: isoTime,
   schemaVersion: z.string(),
   sqliteVersion: z.string(),
+  /** For About: the runtime's versions (electron and chrome only in the desktop app). */
+  runtime: z.object({ node: z.string(), v8: z.string(), electron: z.string().nullable(), chrome: z.string().nullable(), platform: z.string(), arch: z.string() }),
   activeKeys: z.number().int(),
   requestLog: z
     .object({

@@ -220,6 +220,14 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     startedAt: toIso(startedAt),
     schemaVersion: store.schemaVersion(),
     sqliteVersion: store.sqlite.prepare('select sqlite_version()').pluck().get() as string,
+    runtime: {
+      node: process.versions.node,
+      v8: process.versions.v8,
+      electron: process.versions.electron ?? null,
+      chrome: process.versions.chrome ?? null,
+      platform: process.platform,
+      arch: process.arch,
+    },
     activeKeys: keys.countActive(),
     requestLog: requestLog.health(),
   })

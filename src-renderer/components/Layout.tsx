@@ -3,13 +3,16 @@ import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { GaugeIcon, InboxIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
+import { ChartIcon, GaugeIcon, HomeIcon, PlayIcon, InboxIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
 import { SimClock } from './SimClock'
 
 const NAV: { route: Route; label: string; icon: ReactNode }[] = [
+  { route: 'dashboard', label: 'Dashboard', icon: <HomeIcon /> },
   { route: 'keys', label: 'API keys', icon: <KeyIcon /> },
   { route: 'tiers', label: 'Rate-limit tiers', icon: <GaugeIcon /> },
+  { route: 'playground', label: 'Playground', icon: <PlayIcon /> },
   { route: 'requests', label: 'Request log', icon: <ListIcon /> },
+  { route: 'analytics', label: 'Analytics', icon: <ChartIcon /> },
   { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
   { route: 'marketplace', label: 'Marketplace', icon: <StoreIcon /> },
   { route: 'agents', label: 'Agents', icon: <RobotIcon /> },

@@ -2,6 +2,9 @@ import { createContext, useContext } from 'react'
 import { useStore } from 'zustand'
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import { createAgentsSlice } from './agents'
+import { createAnalyticsSlice } from './analytics'
+import { createDashboardSlice } from './dashboard'
+import { createPlaygroundSlice } from './playground'
 import { createAuditSlice } from './audit'
 import { createClockSlice } from './clock'
 import { createConversationsSlice } from './conversations'
@@ -53,6 +56,9 @@ export function createAdminStore(deps: StoreDeps): AdminStore {
     ...createWebhooksSlice(deps)(...a),
     ...createDeliveriesSlice(deps)(...a),
     ...createInboxSlice(deps)(...a),
+    ...createPlaygroundSlice(deps)(...a),
+    ...createAnalyticsSlice(deps)(...a),
+    ...createDashboardSlice(deps)(...a),
   }))
 }
 

@@ -1,6 +1,9 @@
 import type { StateCreator } from 'zustand/vanilla'
 import type { AdminClient } from '../api'
 import type { AgentsSlice } from './agents'
+import type { AnalyticsSlice } from './analytics'
+import type { DashboardSlice } from './dashboard'
+import type { PlaygroundSlice } from './playground'
 import type { AuditSlice } from './audit'
 import type { ClockSlice } from './clock'
 import type { ConversationsSlice } from './conversations'
@@ -36,7 +39,10 @@ export type AdminState = KeysSlice &
   TrialSlice &
   WebhooksSlice &
   DeliveriesSlice &
-  InboxSlice
+  InboxSlice &
+  PlaygroundSlice &
+  AnalyticsSlice &
+  DashboardSlice
 
 /** A message for the operator; the app shows it as a notification. */
 export interface Notice {

@@ -20,6 +20,10 @@ import {
 import { demoListings, demoSouls, SEARCH_QUALITY_CASES } from '../../src-main/core/demo/demo-data'
 import { fromCents } from '../../src-main/core/money'
 import { createKey, openEventStream, startServer, type TestServer } from '../helpers/core'
+import type { Case } from './cases/case'
+import { analyticsCases, analyticsInvalid } from './cases/analytics'
+import { playgroundCases, playgroundInvalid } from './cases/playground'
+import { serverConfigCases, serverConfigInvalid } from './cases/server-config'
 
 /**
  * SPEC §2: one contract, two transports. Every method of the contract goes through the headless HTTP
@@ -183,11 +187,10 @@ const before = { beeCents: 0, offsetSeconds: 0, subscriptionId: '' }
  * One valid call per method: the input (made against fresh rows, so cases are independent) and a check
  * of the output beyond its schema. The mapped type makes a missing method a compile error as well.
  */
-type Case<M extends MethodName> = {
-  input: (transport: Transport['name']) => MethodInput<M> | Promise<MethodInput<M>>
-  check?: (output: never, input: MethodInput<M>) => void
-}
 const cases: { [M in MethodName]: Case<M> } = {
+  ...playgroundCases(() => server),
+  ...analyticsCases(() => server),
+  ...serverConfigCases(() => server),
   'keys.list': {
     input: () => {
       createKey(server, { name: 'listed' })
@@ -658,6 +661,9 @@ const cases: { [M in MethodName]: Case<M> } = {
 /** Inputs each method must refuse: wrong types, out of range, and unknown keys (every schema is strict). */
 const common: unknown[] = [{ unexpected: true }, 'a string', 42, [], true]
 const invalid: { [M in MethodName]: unknown[] } = {
+  ...playgroundInvalid,
+  ...analyticsInvalid,
+  ...serverConfigInvalid,
   'keys.list': [{ includeRevoked: 'yes' }, { includeRevoked: true, unexpected: 1 }],
   'keys.create': [
     {},

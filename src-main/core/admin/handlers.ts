@@ -27,6 +27,9 @@ export type Handlers<C extends Contract> = {
   ) => MethodOutput<M & keyof Contract> | Promise<MethodOutput<M & keyof Contract>>
 }
 
+/** The handlers of one area's methods (those whose names start with `prefix.`), kept beside the area's code. */
+export type HandlersOf<Prefix extends string> = Pick<Handlers<Contract>, Extract<keyof Contract, `${Prefix}.${string}`>>
+
 export interface HandlerDeps {
   keys: KeysService
   market: MarketplaceServices
