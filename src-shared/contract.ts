@@ -19,6 +19,7 @@ import { analyticsMethods } from './analytics'
 import { id, method, nothing, pageOf, paging } from './contract-kit'
 // import { playgroundEvents, playgroundMethods } from './playground'
 import { serverMethods } from './server-config'
+import { dashboardMethods } from './dashboard'
 import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
 
 /**
@@ -253,6 +254,7 @@ export const contract = {
   // ...playgroundMethods, (being wired)
   ...analyticsMethods,
   ...serverMethods,
+  ...dashboardMethods,
 } as const
 
 export type Contract = typeof contract

@@ -232,7 +232,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     requestLog: requestLog.health(),
   })
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, store, clock, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 

@@ -22,6 +22,7 @@ import { fromCents } from '../../src-main/core/money'
 import { createKey, openEventStream, startServer, type TestServer } from '../helpers/core'
 import type { Case } from './cases/case'
 import { analyticsCases, analyticsInvalid } from './cases/analytics'
+import { dashboardCases, dashboardInvalid } from './cases/dashboard'
 import { playgroundCases, playgroundInvalid } from './cases/playground'
 import { serverConfigCases, serverConfigInvalid } from './cases/server-config'
 
@@ -191,6 +192,7 @@ const cases: { [M in MethodName]: Case<M> } = {
   ...playgroundCases(() => server),
   ...analyticsCases(() => server),
   ...serverConfigCases(() => server),
+  ...dashboardCases(() => server),
   'keys.list': {
     input: () => {
       createKey(server, { name: 'listed' })
@@ -664,6 +666,7 @@ const invalid: { [M in MethodName]: unknown[] } = {
   ...playgroundInvalid,
   ...analyticsInvalid,
   ...serverConfigInvalid,
+  ...dashboardInvalid,
   'keys.list': [{ includeRevoked: 'yes' }, { includeRevoked: true, unexpected: 1 }],
   'keys.create': [
     {},

@@ -14,6 +14,10 @@ const OPERATOR = { operator: true as const }
 import type { SettingsService } from '../settings/settings.service'
 import type { TiersService } from '../tiers/tiers.service'
 import type { RequestLog } from '../usage/request-log'
+import { analyticsHandlers } from '../usage/analytics.handlers'
+import { dashboardHandlers } from './dashboard.handlers'
+import type { Store } from '../db/store'
+import type { Clock } from '../clock'
 
 export interface AdminContext {
   actor: Actor
@@ -44,6 +48,8 @@ export interface HandlerDeps {
   audit: AuditService
   settings: SettingsService
   status: () => ServerStatus
+  store: Store
+  clock: Clock
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -146,5 +152,7 @@ export function createHandlers(deps: HandlerDeps) {
         actor,
       ),
     }),
+    ...analyticsHandlers(deps),
+    ...dashboardHandlers(deps),
   } satisfies Handlers<Contract>
 }

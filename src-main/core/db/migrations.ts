@@ -404,6 +404,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('inbox_messages_inbox').on('inbox_messages').columns(['inbox', 'id']).execute()
     },
   },
+
+  // The playground's history: each exchange as sent and answered (bodies capped), and the form it came from.
+  '2026-12-06-001-playground': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('playground_history')
+        .addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('at', 'integer', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer')
+        .addColumn('key_id', 'text')
+        .addColumn('exchange_json', 'text', (c) => c.notNull())
+        .execute()
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

@@ -150,6 +150,19 @@ export interface RequestLogTable {
   fault: string | null
 }
 
+export interface PlaygroundHistoryTable {
+  seq: Generated<number>
+  id: string
+  at: number
+  method: string
+  path: string
+  /** null: no answer came (transport failure, stopped). */
+  status: number | null
+  key_id: string | null
+  /** The PlaygroundHistoryEntry (form, request, response with bodies capped), as JSON. */
+  exchange_json: string
+}
+
 export interface UsageMinuteTable {
   key_id: string
   minute: number
@@ -296,6 +309,7 @@ export interface Database {
   api_keys: ApiKeyTable
   request_log: RequestLogTable
   usage_minute: UsageMinuteTable
+  playground_history: PlaygroundHistoryTable
   audit_log: AuditLogTable
   settings: SettingTable
   souls: SoulTable
