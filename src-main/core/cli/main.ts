@@ -142,7 +142,7 @@ export function buildCli(): Command {
     .description('run the API server and the admin GUI headless')
     .option('--host <host>', 'bind address', DEFAULT_HOST)
     .addOption(new Option('--port <port>', 'port (0: any free port)').env('CLAWHQ_PORT').default(DEFAULT_PORT).argParser(parsePort))
-    .option('--admin-token <token>', 'admin token (default: a new random one each start)')
+    .addOption(new Option('--admin-token <token>', 'admin token (default: a new random one each start)').env('CLAWHQ_ADMIN_TOKEN'))
     .option('--tls', 'serve HTTPS with a self-signed certificate kept in the data directory')
     .option('--cert <file>', 'TLS certificate (PEM)')
     .option('--key <file>', 'TLS private key (PEM)')
