@@ -17,7 +17,7 @@ import {
 import { DeliveryStatus, Inbox, InboxMessage, InboxName, WebhookDelivery, WebhookDeliveryDetail, WebhookEndpoint, WebhookEventFilter } from './webhooks'
 import { analyticsMethods } from './analytics'
 import { id, method, nothing, pageOf, paging } from './contract-kit'
-// import { playgroundEvents, playgroundMethods } from './playground'
+import { playgroundEvents, playgroundMethods } from './playground'
 import { serverMethods } from './server-config'
 import { dashboardMethods } from './dashboard'
 import { Agent, AgentChanges, AgentInput, AgentSlug, ChatUsage, Conversation, ConversationWithMessages, Faults } from './agents'
@@ -94,7 +94,8 @@ export const contract = {
   'requests.list': method(
     z
       .object({
-        limit: z.number().int().min(1).max(500).default(100),
+        // Up to 5,000: the GUI pages through a log of 100,000 rows and more as the operator scrolls.
+        limit: z.number().int().min(1).max(5_000).default(100),
         beforeSeq: z.number().int().positive().optional().describe('page backwards from this row'),
         keyId: id.optional(),
         statusClass: z.enum(['2xx', '3xx', '4xx', '5xx', '429']).optional(),
@@ -251,7 +252,7 @@ export const contract = {
     KeyDto,
   ),
   // Part 5: the playground, usage analytics, and the server's own configuration (port, TLS, backup).
-  // ...playgroundMethods, (being wired)
+  ...playgroundMethods,
   ...analyticsMethods,
   ...serverMethods,
   ...dashboardMethods,
@@ -273,7 +274,7 @@ export const events = {
   'requests.new': z.array(RequestLogRow.extend({ seq: z.number().int() })),
   'audit.new': z.array(AuditEntry),
   'inbox.new': InboxMessage,
-  // ...playgroundEvents, (being wired)
+  ...playgroundEvents,
 } as const
 
 export type Events = typeof events

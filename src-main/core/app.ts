@@ -38,6 +38,8 @@ import { WebhookOutbox } from './webhooks/outbox'
 import { WebhookDispatcher } from './webhooks/dispatcher'
 import { WebhooksService } from './webhooks/webhooks.service'
 import { InboxService } from './webhooks/inbox.service'
+import { PlaygroundCredential } from './playground/credential'
+import { PlaygroundService } from './playground/playground.service'
 
 export { version }
 
@@ -231,12 +233,18 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
     activeKeys: keys.countActive(),
     requestLog: requestLog.health(),
   })
+  const credential = new PlaygroundCredential()
+  const apiOrigin = () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '')
+  const playground = new PlaygroundService({ store, clock, keys, events, credential, origin: apiOrigin, userAgent: `ClawHQ-Local-Playground/${version}` })
+  let api: FastifyInstance | null = null
+  const openapi = () => ({ ...api!.swagger(), servers: [{ url: apiOrigin() }] }) as Record<string, unknown>
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, store, clock, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin: () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '') }),
+    createHandlers({ keys, tiers, requestLog, audit, settings, status, store, clock, playground: { service: playground, openapi }, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
 
-  const api = await buildApiServer({
+  api = await buildApiServer({
+    playground: credential,
     keys,
     market: services,
     agents: services.agents,
@@ -307,6 +315,7 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
       return { apiBaseUrl, adminUrl: adminToken === null ? null : `${origin}/admin/?token=${adminToken}` }
     },
     async close() {
+      playground.close()
       clearInterval(retention)
       clearInterval(renewals)
       dispatcher.stop()

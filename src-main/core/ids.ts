@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 
-export type IdPrefix = 'key' | 'tier' | 'req' | 'listing' | 'soul' | 'purch' | 'lic' | 'sub' | 'agent' | 'conv' | 'whk' | 'evt' | 'dlv'
+export type IdPrefix = 'key' | 'tier' | 'req' | 'listing' | 'soul' | 'purch' | 'lic' | 'sub' | 'agent' | 'conv' | 'whk' | 'evt' | 'dlv' | 'pg'
 
 /** Prefixed ids (SPEC §3): `key_3f9c…`, 24 hex characters (96 random bits) after the prefix. */
 export const newId = (prefix: IdPrefix): string => `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 24)}`

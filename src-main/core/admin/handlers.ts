@@ -16,6 +16,7 @@ import type { TiersService } from '../tiers/tiers.service'
 import type { RequestLog } from '../usage/request-log'
 import { analyticsHandlers } from '../usage/analytics.handlers'
 import { dashboardHandlers } from './dashboard.handlers'
+import { playgroundHandlers, type PlaygroundHost } from '../playground/playground.handlers'
 import type { Store } from '../db/store'
 import type { Clock } from '../clock'
 
@@ -50,6 +51,8 @@ export interface HandlerDeps {
   status: () => ServerStatus
   store: Store
   clock: Clock
+  /** The running server's playground; absent in one-shot CLI commands. */
+  playground?: PlaygroundHost
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -152,6 +155,7 @@ export function createHandlers(deps: HandlerDeps) {
         actor,
       ),
     }),
+    ...playgroundHandlers(deps),
     ...analyticsHandlers(deps),
     ...dashboardHandlers(deps),
   } satisfies Handlers<Contract>

@@ -32,6 +32,7 @@ import type { AgentsService } from '../agents/agents.service'
 import type { ChatService } from '../chat/chat.service'
 import { FaultInjector } from '../faults/fault-injector'
 import { mcpRoutes } from '../mcp/mcp-route'
+import { PLAYGROUND_TOKEN_HEADER, type PlaygroundCredential } from '../playground/credential'
 import './types'
 
 export const API_PREFIX = '/api/v1'
@@ -74,6 +75,8 @@ export interface ApiDeps {
   https?: { cert: string; key: string }
   /** Open connections allowed at once; CONNECTION_LIMITS.maxConnections by default. */
   maxConnections?: number
+  /** The playground's internal credential (SPEC §5); none: no request can act as a key by id. */
+  playground?: PlaygroundCredential
 }
 
 /**
@@ -135,6 +138,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   app.decorateRequest('fault', null)
   app.decorateRequest('logged', false)
   const faults = new FaultInjector()
+  const playground = deps.playground ?? null
 
   // Every response, on every route, names its request. The front door has vouched for the Host; a foreign Origin is refused here.
   // CORS is closed unless the operator allowed an origin; only requests from such an origin pay for it.
@@ -183,7 +187,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       // Each route that needs a key gets the gate when it is registered, with its scope bound in.
       api.addHook('onRoute', (route) => {
         if (route.config?.auth === false) return
-        const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope, faults, route.config?.chat === true)
+        const gate = createAuthHook(deps.keys, deps.rateLimits, route.config?.scope, faults, route.config?.chat === true, playground)
         route.onRequest = [gate, ...(route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])]
       })
       api.setNotFoundHandler(replyNotFound)
@@ -209,7 +213,7 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
   )
 
   // MCP at the root (POST /mcp), behind the same gate with no scope bound: each tool call checks its own.
-  const mcpGate = createAuthHook(deps.keys, deps.rateLimits, undefined, faults)
+  const mcpGate = createAuthHook(deps.keys, deps.rateLimits, undefined, faults, false, playground)
   await app.register(mcpRoutes({ ...deps.market, chat: deps.chat, authenticate: mcpGate, version: deps.version, logAbandoned: logRequest }))
 
   app.setNotFoundHandler(replyNotFound)
@@ -242,7 +246,8 @@ export async function buildApiServer(deps: ApiDeps): Promise<FastifyInstance> {
       status: reply.statusCode,
       latency_ms: Math.round(latency * 1000) / 1000,
       error_code: request.errorCode,
-      source: 'api',
+      // Marked only when the token is the real one: a copied header cannot pass as the playground.
+      source: request.headers[PLAYGROUND_TOKEN_HEADER] !== undefined && playground?.verify(request.headers[PLAYGROUND_TOKEN_HEADER]) ? 'playground' : 'api',
       tokens_in: request.tokens?.in ?? null,
       tokens_out: request.tokens?.out ?? null,
       fault: request.fault,

@@ -420,9 +420,24 @@ export class KeysService {
     return found
   }
 
+  /**
+   * The playground's way in (SPEC §5): a key by id, for a caller the gate has already vouched for with the
+   * playground's internal credential. The same checks as a secret: unknown, revoked and expired keys are refused.
+   */
+  authenticateById(id: string): AuthResult {
+    const row = this.repo.find(id)
+    if (!row) return AUTH_FAILURES.unknown
+    const status = keyStatus(row, this.clock.now())
+    if (status === 'revoked' || status === 'expired') return AUTH_FAILURES[status]
+    return this.authenticated(row)
+  }
+
   private loadAuthenticated(hash: string): AuthSuccess | undefined {
     const row = this.repo.findByHash(hash)
-    if (!row) return undefined
+    return row ? this.authenticated(row) : undefined
+  }
+
+  private authenticated(row: ApiKeyRow): AuthSuccess {
     return {
       ok: true,
       row,

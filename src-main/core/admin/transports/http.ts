@@ -42,6 +42,9 @@ export interface HttpTransportOptions {
  * The headless admin transport (SPEC §2): `POST /admin/rpc/<method>` and the `GET /admin/events`
  * stream, both behind the admin token, plus the GUI itself under /admin/. Answers are `Result`s.
  */
+/** An admin call's body: a playground request of PLAYGROUND_MAX_BODY characters, escaped as JSON, fits. */
+const ADMIN_RPC_BODY_LIMIT = 16 * 1024 * 1024
+
 export async function registerHttpTransport(app: FastifyInstance, options: HttpTransportOptions): Promise<void> {
   const expected = digest(options.adminToken)
   // Comparing digests keeps the comparison constant-time whatever the presented token's length.
@@ -81,7 +84,8 @@ export async function registerHttpTransport(app: FastifyInstance, options: HttpT
         else fail(reply, 'UNAUTHORIZED', 'Send the admin token: "Authorization: Bearer <token>".')
       }
 
-      admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true }, onRequest: requireToken }, async (request, reply) => {
+      // The playground sends bodies up to 2 MiB (past the API's own 1 MiB, so its 413 can be seen): room for that in JSON.
+      admin.post<{ Params: { method: string } }>('/rpc/:method', { schema: { hide: true }, onRequest: requireToken, bodyLimit: ADMIN_RPC_BODY_LIMIT }, async (request, reply) => {
         const result = await options.dispatch(request.params.method, request.body ?? {}, 'admin-http')
         if (result.ok) return reply.send(result)
         if (result.error.code === 'STORAGE_FULL' || result.error.code === 'STORAGE_UNAVAILABLE') reply.header('retry-after', STORAGE_RETRY_AFTER_SECONDS)

@@ -6,6 +6,7 @@ import type { FaultInjector } from '../../faults/fault-injector'
 import type { AuthFailure, AuthResult, KeysService } from '../../keys/keys.service'
 import type { RateLimitOutcome, RateLimitService } from '../../ratelimit/ratelimit.service'
 import { bearerToken } from '../bearer'
+import { PLAYGROUND_KEY_HEADER, PLAYGROUND_TOKEN_HEADER, type PlaygroundCredential } from '../../playground/credential'
 import { ApiError } from '../envelope'
 
 const MALFORMED = Object.freeze({ ok: false as const, reason: 'malformed' as const })
@@ -35,7 +36,14 @@ function setRateLimitHeaders(reply: FastifyReply, outcome: RateLimitOutcome): vo
  * (401), then its tier's limit (429, nothing consumed), then the route's scope (403). A synchronous
  * hook: the whole decision, check and consume included, is one step of the event loop.
  */
-export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, scope: Scope | undefined, faults: FaultInjector, isChat = false) {
+export function createAuthHook(
+  keys: KeysService,
+  rateLimits: RateLimitService,
+  scope: Scope | undefined,
+  faults: FaultInjector,
+  isChat = false,
+  playground: PlaygroundCredential | null = null,
+) {
   return function authenticate(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     let delayMs: number
     try {
@@ -52,7 +60,7 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     const header = request.headers.authorization
     const secret = bearerToken(header)
     const result: AuthResult =
-      header !== undefined && secret === undefined ? MALFORMED : keys.authenticate(secret)
+      header !== undefined ? (secret === undefined ? MALFORMED : keys.authenticate(secret)) : withoutSecret(request)
     if (!result.ok) throw new ApiError(401, 'INVALID_API_KEY', AUTH_MESSAGES[result.reason])
     request.apiKey = result.key
     request.apiKeyRow = result.row
@@ -72,6 +80,13 @@ export function createAuthHook(keys: KeysService, rateLimits: RateLimitService, 
     }
     const injected = result.key.faults
     return injected === null ? 0 : inject(request, reply, injected, result.row.faults_json!)
+  }
+
+  /** No Authorization header: the playground's key by id if it holds the internal credential, else "missing". */
+  function withoutSecret(request: FastifyRequest): AuthResult {
+    const keyId = request.headers[PLAYGROUND_KEY_HEADER]
+    if (playground === null || typeof keyId !== 'string' || !playground.verify(request.headers[PLAYGROUND_TOKEN_HEADER])) return keys.authenticate(undefined)
+    return keys.authenticateById(keyId)
   }
 
   /**
