@@ -707,7 +707,7 @@ const invalid: { [M in MethodName]: unknown[] } = {
   ],
   'tiers.update': [{ id: 'tier_x', limit: -5 }, { id: 'tier_x', windowSeconds: 1.5 }, { limit: 5 }],
   'tiers.delete': [{ id: null }, {}],
-  'requests.list': [{ limit: 0 }, { limit: 501 }, { statusClass: '6xx' }, { beforeSeq: -1 }, { pathContains: 'x'.repeat(201) }],
+  'requests.list': [{ limit: 0 }, { limit: 5001 }, { statusClass: '6xx' }, { beforeSeq: -1 }, { pathContains: 'x'.repeat(201) }],
   'audit.list': [{ limit: 'all' }, { beforeId: 0 }, { action: 'x'.repeat(61) }],
   'server.status': [{ verbose: true }],
   'settings.get': [{ key: 'corsOrigins' }],
