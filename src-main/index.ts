@@ -1,4 +1,4 @@
-import { app, BrowserWindow, dialog, ipcMain, nativeTheme, protocol, safeStorage, session } from 'electron'
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, nativeTheme, protocol, safeStorage, screen, session, Tray } from 'electron'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { IPC_EVENT_CHANNEL } from '../src-shared/contract'
@@ -6,6 +6,8 @@ import { registerIpcTransport } from './core/admin/transports/ipc'
 import { FileSecretBox, KeychainSecretBox } from './core/agents/secret-box'
 import { createCore, type Core } from './core/app'
 import { requestLogThread } from './core/config'
+import { trayMenuTemplate, trayTooltip, type TrayState } from './core/desktop/tray-menu'
+import { createWindowStateSaver, placeWindow, readWindowState, type WindowState } from './core/desktop/window-state'
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './protocol'
 import {
   APP_ENTRY_URL,
@@ -41,17 +43,15 @@ let mainWindow: BrowserWindow | null = null
 let core: Core | null = null
 let disposeIpc: (() => void) | null = null
 let shutdown: 'running' | 'closing' | 'closed' = 'running'
+// Held here: a Tray that is only a local variable is garbage-collected and vanishes from the menu bar.
+let tray: Tray | null = null
+let trayState: TrayState = { status: 'starting', apiBaseUrl: null }
 
 if (!app.requestSingleInstanceLock()) {
   // Another instance owns the data directory and the port; it gets focused through 'second-instance'.
   app.quit()
 } else {
-  app.on('second-instance', () => {
-    if (!mainWindow) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.show()
-    mainWindow.focus()
-  })
+  app.on('second-instance', () => showMainWindow())
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents))
   app.on('window-all-closed', () => app.quit())
   app.on('activate', () => {
@@ -62,10 +62,15 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault()
     if (shutdown === 'closing') return
     shutdown = 'closing'
+    updateTray({ status: 'stopped', apiBaseUrl: null })
     void stopCore().finally(() => {
       shutdown = 'closed'
       app.quit()
     })
+  })
+  app.on('will-quit', () => {
+    tray?.destroy()
+    tray = null
   })
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
 
@@ -102,25 +107,90 @@ async function start(): Promise<void> {
 
   disposeIpc = registerIpcTransport({ ipcMain, core, isTrustedSender, sendEvent })
   mainWindow = createMainWindow()
+  createTray(join(appDir, 'resources', 'icon.png'))
 
   try {
     const { apiBaseUrl } = await core.listen()
     console.log(`ClawHQ Local API: ${apiBaseUrl}`)
+    updateTray({ status: 'running', apiBaseUrl })
   } catch (error) {
     // The admin GUI still works over IPC; say why the API is down instead of quitting.
     console.error(error)
+    updateTray({ status: 'error', apiBaseUrl: null, error: error instanceof Error ? error.message : String(error) })
     dialog.showErrorBox('The local API server did not start', describeStartupError(error))
   }
 }
 
 function createMainWindow(): BrowserWindow {
   const preloadPath = join(app.getAppPath(), 'out', 'preload', 'index.cjs')
-  const window = new BrowserWindow(windowOptions({ preloadPath, dark: nativeTheme.shouldUseDarkColors }))
+  const dataDir = app.getPath('userData')
+  const primary = screen.getPrimaryDisplay()
+  const displays = [primary, ...screen.getAllDisplays().filter((display) => display.id !== primary.id)]
+  const placement = placeWindow(readWindowState(dataDir), displays)
+  const window = new BrowserWindow(windowOptions({ preloadPath, dark: nativeTheme.shouldUseDarkColors, placement }))
+  if (placement.maximized) window.maximize()
+
+  const saver = createWindowStateSaver({
+    dataDir,
+    // The normal bounds, so a maximized window restores to the size it had before.
+    current: (): WindowState | null => (window.isDestroyed() ? null : { bounds: window.getNormalBounds(), maximized: window.isMaximized() }),
+    onError: (error) => console.error('Saving the window state failed:', error),
+  })
+  const schedule = () => saver.schedule()
+  window.on('resize', schedule)
+  window.on('move', schedule)
+  window.on('maximize', schedule)
+  window.on('unmaximize', schedule)
+  window.on('close', () => saver.flush(true))
   window.on('closed', () => {
+    saver.cancel()
     if (mainWindow === window) mainWindow = null
   })
   window.loadURL(APP_ENTRY_URL).catch((error: unknown) => console.error('Loading the admin GUI failed:', error))
   return window
+}
+
+/** Brings the window back (from the tray, a second launch or the dock), or opens a new one if it was closed. */
+function showMainWindow(): void {
+  if (!mainWindow) {
+    if (core && shutdown === 'running') mainWindow = createMainWindow()
+    return
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore()
+  mainWindow.show()
+  mainWindow.focus()
+}
+
+function createTray(iconPath: string): void {
+  const image = nativeImage.createFromPath(iconPath)
+  if (image.isEmpty()) {
+    console.error(`No tray icon: ${iconPath} is missing or unreadable.`)
+    return
+  }
+  try {
+    tray = new Tray(image.resize({ width: process.platform === 'linux' ? 24 : 16 }))
+  } catch (error) {
+    // A desktop without a status area: the window still works, only the tray is missing.
+    console.error('The tray icon could not be created:', error)
+    return
+  }
+  tray.on('click', () => showMainWindow())
+  updateTray(trayState)
+}
+
+function updateTray(state: TrayState): void {
+  trayState = state
+  if (!tray || tray.isDestroyed()) return
+  tray.setToolTip(trayTooltip(state))
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      trayMenuTemplate(state, {
+        copyText: (text) => clipboard.writeText(text),
+        openWindow: () => showMainWindow(),
+        quit: () => app.quit(),
+      }),
+    ),
+  )
 }
 
 /** Contract events to the window, and only while it shows the app's own page. */

@@ -1,4 +1,5 @@
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron'
+import { DEFAULT_WINDOW_SIZE, MIN_WINDOW_SIZE, type WindowPlacement } from './core/desktop/window-state'
 
 /**
  * The window's security policy as pure functions (SPEC §7, RELIABILITY §1), so every item is unit-tested
@@ -42,16 +43,21 @@ export interface WindowOptionsInput {
   preloadPath: string
   /** Whether the OS prefers dark colours (`nativeTheme.shouldUseDarkColors`). */
   dark?: boolean
+  /** Where the window last was (`placeWindow`); without it, the default size centred by the OS. */
+  placement?: WindowPlacement
 }
 
 /** Every item of Electron's checklist that lives in webPreferences, set explicitly even where it is the default. */
-export function windowOptions({ preloadPath, dark = false }: WindowOptionsInput): BrowserWindowConstructorOptions {
+export function windowOptions({ preloadPath, dark = false, placement }: WindowOptionsInput): BrowserWindowConstructorOptions {
+  const position = placement?.x !== undefined && placement.y !== undefined ? { x: placement.x, y: placement.y } : {}
   return {
     title: WINDOW_TITLE,
-    width: 1280,
-    height: 820,
-    minWidth: 900,
-    minHeight: 600,
+    width: placement?.width ?? DEFAULT_WINDOW_SIZE.width,
+    height: placement?.height ?? DEFAULT_WINDOW_SIZE.height,
+    ...position,
+    // A work area smaller than the minimum wins (placeWindow shrinks to it), or the window would hang off-screen.
+    minWidth: Math.min(MIN_WINDOW_SIZE.width, placement?.width ?? MIN_WINDOW_SIZE.width),
+    minHeight: Math.min(MIN_WINDOW_SIZE.height, placement?.height ?? MIN_WINDOW_SIZE.height),
     backgroundColor: dark ? BACKGROUND_DARK : BACKGROUND_LIGHT,
     webPreferences: {
       preload: preloadPath,
