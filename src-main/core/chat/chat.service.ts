@@ -41,6 +41,16 @@ export interface ChatOutcome {
   usage: ChatUsage
 }
 
+/** How `ChatExchange.collect` ends an answer that did not run its course. */
+export interface CollectOptions {
+  /** Stored as the answer's error when the signal stopped it: why the caller stopped waiting. */
+  cutShort: string
+  /** The error to end with, storing nothing, when a stopping server cut the answer short; undefined otherwise. */
+  stopping?: () => Error | undefined
+  /** Ask `stopping` when the agent fails too: a failure during the stop then reads as the stop. */
+  stoppingOverFailure?: boolean
+}
+
 /** History sent to a model server: the last this many messages of the conversation. */
 const HISTORY_MESSAGES = 50
 const TITLE_CHARS = 80
@@ -101,6 +111,28 @@ export class ChatExchange {
     this.release()
     if (error === null || this.text !== '') await this.service.save({ exchange: this, conversation: this.conversation, input: this.input, answer: this.text, error })
     return outcome
+  }
+
+  /**
+   * Runs the exchange to its end and stores it: the answer without a stream. Throws what the agent throws,
+   * storing nothing; an answer the signal cut short is stored with `options.cutShort` as its error, unless
+   * `options.stopping` blames the server's stop (then nothing is stored and its error is thrown).
+   */
+  async collect(signal: AbortSignal, options: CollectOptions): Promise<ChatOutcome> {
+    try {
+      for await (const _chunk of this.events(signal)) {
+        // the text is gathered by events()
+      }
+    } catch (error) {
+      this.abandon()
+      throw (options.stoppingOverFailure === true ? options.stopping?.() : undefined) ?? error
+    }
+    const stopped = options.stopping?.()
+    if (stopped !== undefined) {
+      this.abandon()
+      throw stopped
+    }
+    return this.finish(signal.aborted ? options.cutShort : null)
   }
 
   /** Gives the stream slot back without storing anything (the exchange never began). */
@@ -170,15 +202,8 @@ export class ChatService {
   /** Runs an exchange to its end: the non-streaming answer. Throws what the agent throws (nothing is stored then). */
   async complete(input: Omit<ChatInput, 'stream'>, signal: AbortSignal): Promise<ChatOutcome & { conversationId: string; agent: string }> {
     const exchange = this.begin({ ...input, stream: false })
-    try {
-      for await (const _chunk of exchange.events(signal)) {
-        // the text is gathered by the exchange
-      }
-    } catch (error) {
-      exchange.abandon()
-      throw error
-    }
-    return { ...(await exchange.finish(signal.aborted ? 'the caller stopped waiting' : null)), conversationId: exchange.conversationId, agent: exchange.agent.agent.slug }
+    const outcome = await exchange.collect(signal, { cutShort: 'the caller stopped waiting' })
+    return { ...outcome, conversationId: exchange.conversationId, agent: exchange.agent.agent.slug }
   }
 
   private takeStreamSlot(lineageId: string, limit: number): () => void {

@@ -223,19 +223,11 @@ const chat = defineTool({
       requestId: caller.requestId,
       stream: false,
     })
-    try {
-      for await (const _chunk of exchange.events(signal)) {
-        // gathered by the exchange
-      }
-    } catch (error) {
-      exchange.abandon()
-      throw caller.shutdown.aborted ? SHUTTING_DOWN() : error
-    }
-    if (caller.shutdown.aborted) {
-      exchange.abandon()
-      throw SHUTTING_DOWN()
-    }
-    const { response, usage } = await exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+    const { response, usage } = await exchange.collect(signal, {
+      cutShort: 'the client closed the connection',
+      stopping: () => (caller.shutdown.aborted ? SHUTTING_DOWN() : undefined),
+      stoppingOverFailure: true,
+    })
     caller.countTokens(usage)
     return {
       success: true,

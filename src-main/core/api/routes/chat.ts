@@ -95,19 +95,10 @@ export const chatRoutes =
     )
 
     async function answerAtOnce(request: FastifyRequest, exchange: ChatExchange, signal: AbortSignal) {
-      try {
-        for await (const _chunk of exchange.events(signal)) {
-          // gathered by the exchange
-        }
-      } catch (error) {
-        exchange.abandon()
-        throw error
-      }
-      if (closing && signal.aborted) {
-        exchange.abandon()
-        throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.')
-      }
-      const { response, usage } = await exchange.finish(signal.aborted ? 'the client closed the connection' : null)
+      const { response, usage } = await exchange.collect(signal, {
+        cutShort: 'the client closed the connection',
+        stopping: () => (closing && signal.aborted ? new ApiError(503, 'SERVICE_UNAVAILABLE', 'The server is shutting down; ask again once it is back.') : undefined),
+      })
       request.tokens = { in: usage.prompt_tokens, out: usage.completion_tokens }
       return { response, agent: exchange.agent.agent.slug, conversation_id: exchange.conversationId, request_id: request.id, usage }
     }
