@@ -1,7 +1,7 @@
-import { ActionIcon, Alert, Button, Code, CopyButton, Group, Modal, Stack, Text, Tooltip } from '@mantine/core'
+import { Alert, Button, Code, Group, Text } from '@mantine/core'
 import { useState } from 'react'
 import { INBOX_NAME } from '../../../src-shared/webhooks'
-import { CheckIcon, CopyIcon } from '../../components/icons'
+import { SecretModal, type SecretWording } from '../../components/SecretModal'
 import { useAdmin } from '../../store'
 
 export interface ShownSecret {
@@ -12,61 +12,33 @@ export interface ShownSecret {
   rotatingUntil: string | null
 }
 
-/**
- * An endpoint's signing secret, the one time it is shown (the API keys' SecretModal, worded for a
- * webhook secret). It closes only through its own button, so a stray click does not lose it.
- */
+/** An endpoint's signing secret, the one time it is shown: the API keys' SecretModal, worded for a webhook secret. */
 export function SigningSecretModal({ shown, onClose }: { shown: ShownSecret | null; onClose: () => void }) {
   const apiBaseUrl = useAdmin((s) => s.serverStatus?.apiBaseUrl ?? null)
   const inbox = shown && apiBaseUrl ? builtInInboxOf(shown.url, apiBaseUrl) : null
+  const wording: SecretWording = {
+    label: (
+      <>
+        Signing secret for{' '}
+        <Text span ff="monospace" style={{ wordBreak: 'break-all' }}>
+          {shown?.url}
+        </Text>
+        :
+      </>
+    ),
+    explanation: 'ClawHQ Local keeps the secret sealed and shows only its first characters from now on. If you lose it, rotate the secret.',
+    usage: (
+      <>
+        Receivers check <Code>webhook-signature</Code> (Standard Webhooks) or <Code>X-Clawget-Signature</Code> (HMAC-SHA256 of the body) with it.
+        {shown?.rotatingUntil && ' Until the overlap ends, each delivery carries a signature with the previous secret as well.'}
+      </>
+    ),
+    testIds: { secret: 'webhook-secret', copy: 'copy-webhook-secret', done: 'webhook-secret-done' },
+  }
   return (
-    <Modal opened={shown !== null} onClose={onClose} title={shown?.title ?? ''} centered size="lg" closeOnClickOutside={false}>
-      {shown && (
-        <Stack>
-          <Alert color="yellow" title="Copy it now: it will not be shown again" variant="light">
-            ClawHQ Local keeps the secret sealed and shows only its first characters from now on. If you lose it, rotate the secret.
-          </Alert>
-          <Text size="sm">
-            Signing secret for{' '}
-            <Text span ff="monospace" style={{ wordBreak: 'break-all' }}>
-              {shown.url}
-            </Text>
-            :
-          </Text>
-          <Group gap="xs" wrap="nowrap" align="center">
-            <Code block data-testid="webhook-secret" style={{ flex: 1, fontSize: 'var(--mantine-font-size-md)', userSelect: 'all', wordBreak: 'break-all' }}>
-              {shown.secret}
-            </Code>
-            <CopyButton value={shown.secret} timeout={2000}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                  <ActionIcon
-                    size="xl"
-                    variant={copied ? 'filled' : 'light'}
-                    color={copied ? 'teal' : undefined}
-                    onClick={copy}
-                    aria-label={copied ? 'Secret copied' : 'Copy secret'}
-                    data-testid="copy-webhook-secret"
-                  >
-                    {copied ? <CheckIcon /> : <CopyIcon />}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          </Group>
-          <Text size="xs" c="dimmed">
-            Receivers check <Code>webhook-signature</Code> (Standard Webhooks) or <Code>X-Clawget-Signature</Code> (HMAC-SHA256 of the body) with it.
-            {shown.rotatingUntil && ' Until the overlap ends, each delivery carries a signature with the previous secret as well.'}
-          </Text>
-          {inbox && <InboxSecretHint key={shown.secret} inbox={inbox} secret={shown.secret} />}
-          <Group justify="flex-end">
-            <Button onClick={onClose} data-testid="webhook-secret-done">
-              I have copied it
-            </Button>
-          </Group>
-        </Stack>
-      )}
-    </Modal>
+    <SecretModal secret={shown?.secret ?? null} title={shown?.title ?? ''} onClose={onClose} wording={wording}>
+      {shown && inbox && <InboxSecretHint key={shown.secret} inbox={inbox} secret={shown.secret} />}
+    </SecretModal>
   )
 }
 
