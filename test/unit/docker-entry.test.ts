@@ -173,7 +173,7 @@ async function waitFor<T>(what: string, probe: () => T | null, running: Running,
 }
 
 /** HTTPS to the server's self-signed certificate: verification is off in this client only. */
-function call(url: string, init: { method?: string; token?: string; body?: unknown } = {}): Promise<{ status: number; json: unknown }> {
+function call(url: string, init: { method?: string; token?: string; body?: unknown; host?: string } = {}): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     const body = init.body === undefined ? undefined : JSON.stringify(init.body)
     const req = request(
@@ -182,6 +182,7 @@ function call(url: string, init: { method?: string; token?: string; body?: unkno
         method: init.method ?? 'GET',
         rejectUnauthorized: false,
         headers: {
+          ...(init.host ? { host: init.host } : {}),
           ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
           ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
         },
@@ -256,6 +257,15 @@ describe(`the image's command, run under plain Node (${NO_RUNTIME_NOTE})`, () =>
     expect(wrong.json).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
     const none = await call(`${origin}/admin/rpc/server.status`, { method: 'POST', body: {} })
     expect(none.status).toBe(401)
+  })
+
+  it('answers a CI service name once it is allowed with settings set, as `docker exec` would run it', async () => {
+    const asService = () => call(`${origin}/api/v1/health`, { host: `clawhq:${port}` })
+    expect((await asService()).status).toBe(403)
+    const [executable, ...args] = resolveNode(['node', 'bin/clawhq-local.js', 'settings', 'set', '--allowed-hosts', 'clawhq'])
+    const set = spawnSync(executable, args, { cwd: PROJECT_DIR, env: { ...process.env, ...imageEnv, CLAWHQ_DATA_DIR: dataDir }, encoding: 'utf8' })
+    expect(set.status, set.stderr).toBe(0)
+    expect((await asService()).status).toBe(200)
   })
 
   it('stops cleanly on SIGTERM (docker stop), and the HEALTHCHECK then fails', async () => {
