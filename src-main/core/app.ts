@@ -38,6 +38,7 @@ import { WebhookOutbox } from './webhooks/outbox'
 import { WebhookDispatcher } from './webhooks/dispatcher'
 import { WebhooksService } from './webhooks/webhooks.service'
 import { InboxService } from './webhooks/inbox.service'
+import { BackupFolder, ServerConfigStore } from './server/server-config'
 import { PlaygroundCredential } from './playground/credential'
 import { PlaygroundService } from './playground/playground.service'
 
@@ -159,27 +160,52 @@ export interface Core {
   readonly adminToken: string | null
   dispatch: Dispatch
   listen(): Promise<{ apiBaseUrl: string; adminUrl: string | null }>
+  /**
+   * Moves the HTTP server to another address, port or certificate: the old one closes (its connections
+   * and streams end), a new one listens; the store, the limiter's windows and the dispatcher keep running.
+   * If the new address cannot be listened on, the old one is listened on again and the error is thrown.
+   */
+  reconfigure(next: ListenConfig): Promise<{ apiBaseUrl: string; adminUrl: string | null }>
+  /** Where the server listens now. */
+  running(): ListenConfig & { apiBaseUrl: string; adminUrl: string | null }
   close(): Promise<void>
+}
+
+export interface ListenConfig {
+  host: string
+  port: number
+  tls: { cert: string; key: string } | undefined
 }
 
 /** Opens the store, builds the API and admin transports around one set of services. Does not listen yet. */
 export async function createCore(options: CoreOptions): Promise<Core> {
-  const host = options.host ?? DEFAULT_HOST
-  assertSafeBind(host, options.tls !== undefined)
+  if (options.host !== undefined) assertSafeBind(options.host, options.tls !== undefined)
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 })
   // One server per data directory: a second one would keep its own limiter and double every limit.
   const lock = ServerLock.acquire(options.dataDir, options.mode, options.nativeBinding)
+  let services: Services | undefined
   try {
-    return await assembleCore(options, host, lock)
+    services = await openServices(options.dataDir, options)
+    // Where to listen: what the options say, else what Settings saved (SPEC §7 holds either way).
+    const serverConfig = new ServerConfigStore(services.store, services.audit, options.dataDir)
+    const saved = serverConfig.get()
+    const listen: ListenConfig = {
+      host: options.host ?? saved.host,
+      port: options.port ?? saved.port,
+      tls: options.tls ?? (options.host === undefined ? await serverConfig.tlsOf(saved) : undefined),
+    }
+    assertSafeBind(listen.host, listen.tls !== undefined)
+    return await assembleCore(options, services, serverConfig, listen, lock)
   } catch (error) {
+    services?.close()
     lock.release()
     throw error
   }
 }
 
-async function assembleCore(options: CoreOptions, host: string, lock: ServerLock): Promise<Core> {
-  const services = await openServices(options.dataDir, options)
+async function assembleCore(options: CoreOptions, services: Services, serverConfig: ServerConfigStore, initial: ListenConfig, lock: ServerLock): Promise<Core> {
   const { store, clock, events, keys, tiers, audit, settings, requestLog, rateLimits } = services
+  let { host, port, tls } = initial
   const logDestination = options.logFile === false ? null : new ServerLogDestination(options.logFile ?? join(options.dataDir, 'logs', 'clawhq.log'))
   const logger =
     logDestination === null
@@ -210,9 +236,9 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
       logError(error, 'request log: pruning failed; retried in an hour')
     }
   }
-  const hostPolicy = new HostPolicy(options.tls ? 'https' : 'http')
   const startedAt = clock.now()
   let apiBaseUrl = ''
+  let adminUrl: string | null = null
 
   const status = (): ServerStatus => ({
     version,
@@ -236,33 +262,110 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   const credential = new PlaygroundCredential()
   const apiOrigin = () => (apiBaseUrl ? new URL(apiBaseUrl).origin : '')
   const playground = new PlaygroundService({ store, clock, keys, events, credential, origin: apiOrigin, userAgent: `ClawHQ-Local-Playground/${version}` })
-  let api: FastifyInstance | null = null
-  const openapi = () => ({ ...api!.swagger(), servers: [{ url: apiOrigin() }] }) as Record<string, unknown>
+  const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
+  const openapi = () => ({ ...api.swagger(), servers: [{ url: apiOrigin() }] }) as Record<string, unknown>
+  const core: Core = {
+    services,
+    events,
+    get api() {
+      return api
+    },
+    adminToken,
+    dispatch: undefined as unknown as Dispatch,
+    listen,
+    reconfigure,
+    running: () => ({ host, port, tls, apiBaseUrl, adminUrl }),
+    close,
+  }
   const dispatch: Dispatch = createDispatch(
-    createHandlers({ keys, tiers, requestLog, audit, settings, status, store, clock, playground: { service: playground, openapi }, market: services, agents: services.agents, chat: services.chat, webhooks: services.webhooks, inbox: services.inbox, apiOrigin }),
+    createHandlers({
+      keys,
+      tiers,
+      requestLog,
+      audit,
+      settings,
+      status,
+      store,
+      clock,
+      playground: { service: playground, openapi },
+      server: { core, config: serverConfig, backups: new BackupFolder(options.dataDir), dataDir: options.dataDir, nativeBinding: options.nativeBinding, logError },
+      market: services,
+      agents: services.agents,
+      chat: services.chat,
+      webhooks: services.webhooks,
+      inbox: services.inbox,
+      apiOrigin,
+    }),
     (method, error) => (logger ? logger.error({ err: error, method }, 'admin method failed') : undefined),
   )
+  core.dispatch = dispatch
 
-  api = await buildApiServer({
-    playground: credential,
-    keys,
-    market: services,
-    agents: services.agents,
-    chat: services.chat,
-    webhooks: services.webhooks,
-    inbox: services.inbox,
-    sseHeartbeatMs: options.sseHeartbeatMs,
-    rateLimits,
-    requestLog,
-    hostPolicy,
-    clock,
-    version,
-    logger,
-    https: options.tls,
-    maxConnections: options.maxConnections,
-  })
-  const adminToken = options.mode === 'headless' ? (options.adminToken ?? randomBytes(24).toString('base64url')) : null
-  if (adminToken !== null) await registerHttpTransport(api, { dispatch, events, adminToken, rendererDir: options.rendererDir })
+  /** The HTTP server for one address and certificate: the API, and (headless) the admin transport and GUI. */
+  async function buildHttp(certificate: ListenConfig['tls']): Promise<FastifyInstance> {
+    const hostPolicy = new HostPolicy(certificate ? 'https' : 'http')
+    // Settings changed here or by another process (the CLI) apply from the next request on.
+    hostPolicy.followSettings(
+      () => store.freshnessStamp(),
+      () => port,
+      () => {
+        const current = settings.get()
+        // A specific bind address is a name the server answers to; 0.0.0.0 and :: are not names.
+        const bound = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? [] : [host.includes(':') ? `[${host}]` : host]
+        return { port, extraHosts: [...current.allowedHosts, ...bound], corsOrigins: current.corsOrigins }
+      },
+    )
+    const instance = await buildApiServer({
+      playground: credential,
+      keys,
+      market: services,
+      agents: services.agents,
+      chat: services.chat,
+      webhooks: services.webhooks,
+      inbox: services.inbox,
+      sseHeartbeatMs: options.sseHeartbeatMs,
+      rateLimits,
+      requestLog,
+      hostPolicy,
+      clock,
+      version,
+      logger,
+      https: certificate,
+      maxConnections: options.maxConnections,
+    })
+    if (adminToken !== null) await registerHttpTransport(instance, { dispatch, events, adminToken, rendererDir: options.rendererDir })
+    return instance
+  }
+  let api = await buildHttp(tls)
+
+  async function listen() {
+    await api.listen({ host, port })
+    const address = api.server.address()
+    if (address && typeof address === 'object') port = address.port
+    lock.setPort(port)
+    const scheme = tls ? 'https' : 'http'
+    const shownHost = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
+    const origin = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
+    apiBaseUrl = `${origin}${API_PREFIX}`
+    adminUrl = adminToken === null ? null : `${origin}/admin/?token=${adminToken}`
+    return { apiBaseUrl, adminUrl }
+  }
+
+  async function reconfigure(next: ListenConfig) {
+    assertSafeBind(next.host, next.tls !== undefined)
+    const previous = { host, port, tls }
+    await api.close()
+    try {
+      ;({ host, port, tls } = next)
+      api = await buildHttp(tls)
+      return await listen()
+    } catch (error) {
+      logError(error, 'server: the new address could not be listened on; back on the old one')
+      ;({ host, port, tls } = previous)
+      api = await buildHttp(tls)
+      await listen()
+      throw error
+    }
+  }
 
   const retention = setInterval(prune, 3_600_000)
   retention.unref()
@@ -286,49 +389,22 @@ async function assembleCore(options: CoreOptions, host: string, lock: ServerLock
   dispatcher.onError = (error) => logError(error, 'webhooks: the dispatcher failed; it tries again')
   dispatcher.start()
 
-  let port = options.port ?? DEFAULT_PORT
-  // Settings changed here or by another process (the CLI) apply from the next request on.
-  hostPolicy.followSettings(
-    () => store.freshnessStamp(),
-    () => port,
-    () => {
-      const current = settings.get()
-      return { port, extraHosts: current.allowedHosts, corsOrigins: current.corsOrigins }
-    },
-  )
+  return core
 
-  return {
-    services,
-    events,
-    api,
-    adminToken,
-    dispatch,
-    async listen() {
-      await api.listen({ host, port })
-      const address = api.server.address()
-      if (address && typeof address === 'object') port = address.port
-      lock.setPort(port)
-      const scheme = options.tls ? 'https' : 'http'
-      const shownHost = isLoopbackHost(host) || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host
-      const origin = `${scheme}://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${port}`
-      apiBaseUrl = `${origin}${API_PREFIX}`
-      return { apiBaseUrl, adminUrl: adminToken === null ? null : `${origin}/admin/?token=${adminToken}` }
-    },
-    async close() {
-      playground.close()
-      clearInterval(retention)
-      clearInterval(renewals)
-      dispatcher.stop()
-      try {
-        await api.close()
-        const { dropped } = requestLog.health()
-        services.close()
-        const lost = requestLog.health().dropped - dropped
-        if (lost > 0) logError(null, `request log: ${lost} rows could not be written before closing`)
-      } finally {
-        logDestination?.close()
-        lock.release()
-      }
-    },
+  async function close() {
+    playground.close()
+    clearInterval(retention)
+    clearInterval(renewals)
+    dispatcher.stop()
+    try {
+      await api.close()
+      const { dropped } = requestLog.health()
+      services.close()
+      const lost = requestLog.health().dropped - dropped
+      if (lost > 0) logError(null, `request log: ${lost} rows could not be written before closing`)
+    } finally {
+      logDestination?.close()
+      lock.release()
+    }
   }
 }

@@ -17,6 +17,7 @@ import type { RequestLog } from '../usage/request-log'
 import { analyticsHandlers } from '../usage/analytics.handlers'
 import { dashboardHandlers } from './dashboard.handlers'
 import { playgroundHandlers, type PlaygroundHost } from '../playground/playground.handlers'
+import { serverHandlers, type ServerHost } from '../server/server.handlers'
 import type { Store } from '../db/store'
 import type { Clock } from '../clock'
 
@@ -53,6 +54,8 @@ export interface HandlerDeps {
   clock: Clock
   /** The running server's playground; absent in one-shot CLI commands. */
   playground?: PlaygroundHost
+  /** The running server's address, certificate and backups; absent in one-shot CLI commands. */
+  server?: ServerHost
 }
 
 export function createHandlers(deps: HandlerDeps) {
@@ -157,6 +160,7 @@ export function createHandlers(deps: HandlerDeps) {
     }),
     ...playgroundHandlers(deps),
     ...analyticsHandlers(deps),
+    ...serverHandlers(deps),
     ...dashboardHandlers(deps),
   } satisfies Handlers<Contract>
 }

@@ -150,12 +150,25 @@ export function buildCli(): Command {
       const o = opts(command) as GlobalOptions & { host: string; port: number; adminToken?: string; tls?: boolean; cert?: string; key?: string }
       if ((o.cert === undefined) !== (o.key === undefined)) throw new CliError('--cert and --key go together.')
       const tls = o.cert && o.key ? { cert: readFileSync(o.cert, 'utf8'), key: readFileSync(o.key, 'utf8') } : o.tls ? await selfSignedTls(o.dataDir, o.host) : undefined
-      assertSafeBind(o.host, tls !== undefined)
-      const core = await createCore({ dataDir: o.dataDir, mode: 'headless', host: o.host, port: o.port, adminToken: o.adminToken, tls, rendererDir: rendererDir(), requestLogWorker: requestLogThread() ? requestLogWorker() : undefined })
+      // Flags given win; what is not given comes from Settings (the port, address and certificate saved there).
+      const given = (name: string) => command.getOptionValueSource(name) !== 'default' && command.getOptionValueSource(name) !== undefined
+      const host = given('host') || tls !== undefined ? o.host : undefined
+      if (host !== undefined) assertSafeBind(host, tls !== undefined)
+      const core = await createCore({
+        dataDir: o.dataDir,
+        mode: 'headless',
+        host,
+        port: given('port') ? o.port : undefined,
+        adminToken: o.adminToken,
+        tls,
+        rendererDir: rendererDir(),
+        requestLogWorker: requestLogThread() ? requestLogWorker() : undefined,
+      })
       const { apiBaseUrl, adminUrl } = await core.listen().catch(async (error: unknown) => {
         // Release the data directory's lock and the database before saying why.
         await core.close()
-        const line = describeListenError(error, o.host, o.port)
+        const { host: tried, port: triedPort } = core.running()
+        const line = describeListenError(error, tried, triedPort)
         throw line ? new CliError(line) : error
       })
       print(o, { apiBaseUrl, adminUrl, dataDir: o.dataDir, version }, `ClawHQ Local ${version} (headless), data in ${o.dataDir}\nAPI:   ${apiBaseUrl}\nAdmin: ${adminUrl}`)

@@ -3,12 +3,17 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import selfsigned from 'selfsigned'
 
-/** A self-signed certificate for LAN mode, made once per data directory and reused. */
-export async function selfSignedTls(dataDir: string, host: string): Promise<{ cert: string; key: string }> {
+/** Where the self-signed certificate of a data directory is kept. */
+export const selfSignedFiles = (dataDir: string) => ({ certFile: join(dataDir, 'tls', 'cert.pem'), keyFile: join(dataDir, 'tls', 'key.pem') })
+
+/**
+ * A self-signed certificate for LAN mode, made once per data directory and reused; `renew` makes a new
+ * one (for more names, or before the old one expires).
+ */
+export async function selfSignedTls(dataDir: string, host: string, options: { renew?: boolean; extraHosts?: string[] } = {}): Promise<{ cert: string; key: string }> {
   const dir = join(dataDir, 'tls')
-  const certFile = join(dir, 'cert.pem')
-  const keyFile = join(dir, 'key.pem')
-  if (!existsSync(certFile) || !existsSync(keyFile)) {
+  const { certFile, keyFile } = selfSignedFiles(dataDir)
+  if (options.renew || !existsSync(certFile) || !existsSync(keyFile)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const notAfter = new Date()
     notAfter.setFullYear(notAfter.getFullYear() + 2)
@@ -25,6 +30,7 @@ export async function selfSignedTls(dataDir: string, host: string): Promise<{ ce
             { type: 2 as const, value: hostname() },
             { type: 7 as const, ip: '127.0.0.1' },
             ...(isIp && host !== '0.0.0.0' && host !== '::' ? [{ type: 7 as const, ip: host }] : [{ type: 2 as const, value: host }]),
+            ...(options.extraHosts ?? []).map((name) => (/^[\d.]+$|:/.test(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name })),
           ],
         },
       ],

@@ -306,6 +306,21 @@ export class Store {
   }
 
   /**
+   * Online restore: SQLite's backup API copies a checked backup's pages into this database as one write
+   * transaction, while this connection stays open (its readers see the old data or the new, never a mix),
+   * then migrations the backup lacks are applied. The caller checks the backup first (inspectBackup).
+   */
+  async restoreFrom(backupFile: string, nativeBinding?: string): Promise<void> {
+    const source = new BetterSqlite3(backupFile, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) })
+    try {
+      await source.backup(this.file)
+    } finally {
+      source.close()
+    }
+    await this.migrate()
+  }
+
+  /**
    * Closes the connection. When it was the last one, SQLite has folded the WAL into the file and
    * removed it; the file's identity is then written down, so the next start can tell that nothing has
    * touched the file since a clean close and skip reading the whole request log (see `integrityProblem`).
