@@ -112,11 +112,23 @@ export const slugFromName = (name: string): string =>
     .slice(0, 63)
     .replace(/-+$/, '')
 
-const integerError = (value: NumberDraft, min: number, max: number, what: string): string | null => {
+/** The whole-number settings' ranges: their inputs and their checks read the same. */
+const RANGE = {
+  chunkChars: { min: 1, max: 10_000 },
+  chunkDelayMs: { min: 0, max: 10_000 },
+  timeoutSeconds: { min: 1, max: 3600 },
+} as const
+
+const integerError = (value: NumberDraft, { min, max }: { min: number; max: number }, what: string): string | null => {
   if (value === '') return `${what}, please`
   const number = Number(value)
   return Number.isInteger(number) && number >= min && number <= max ? null : `A whole number from ${min.toLocaleString()} to ${max.toLocaleString()}`
 }
+
+/** A required text: `missing` while it is blank. */
+const blankError = (text: string, missing: string): string | null => (text.trim() ? null : missing)
+/** Text past its limit (the limit grouped as in the English around it: "1,000"). */
+const lengthError = (text: string, max: number): string | null => (text.length > max ? `At most ${max.toLocaleString('en-US')} characters` : null)
 
 function urlError(value: string): string | null {
   if (!value.trim()) return 'The model server’s URL, please'
@@ -133,18 +145,18 @@ function draftErrors(draft: Draft) {
   const temperature = draft.temperature === '' ? null : Number(draft.temperature)
   return {
     slug: !draft.slug ? 'A slug, please' : !AGENT_SLUG.test(draft.slug) ? 'Lower-case letters, digits and dashes, starting with a letter or digit; at most 63' : null,
-    name: !draft.name.trim() ? 'A name, please' : draft.name.trim().length > 100 ? 'At most 100 characters' : null,
-    description: draft.description.trim().length > 1000 ? 'At most 1,000 characters' : null,
+    name: blankError(draft.name, 'A name, please') ?? lengthError(draft.name.trim(), 100),
+    description: lengthError(draft.description.trim(), 1000),
     rules: scripted && (draft.rules.length > MAX_RULES || draft.rules.some((rule) => Object.values(ruleErrors(rule)).some(Boolean))) ? 'Fix the rules' : null,
-    defaultReply: !scripted ? null : !draft.defaultReply.trim() ? 'A default reply, please' : draft.defaultReply.length > 20_000 ? 'At most 20,000 characters' : null,
-    chunkChars: scripted ? integerError(draft.chunkChars, 1, 10_000, 'Characters per chunk') : null,
-    chunkDelayMs: scripted ? integerError(draft.chunkDelayMs, 0, 10_000, 'A pause') : null,
+    defaultReply: scripted ? (blankError(draft.defaultReply, 'A default reply, please') ?? lengthError(draft.defaultReply, 20_000)) : null,
+    chunkChars: scripted ? integerError(draft.chunkChars, RANGE.chunkChars, 'Characters per chunk') : null,
+    chunkDelayMs: scripted ? integerError(draft.chunkDelayMs, RANGE.chunkDelayMs, 'A pause') : null,
     baseUrl: scripted ? null : urlError(draft.baseUrl),
-    model: scripted ? null : !draft.model.trim() ? 'A model name, please' : draft.model.trim().length > 200 ? 'At most 200 characters' : null,
-    systemPrompt: !scripted && draft.systemPrompt.length > 20_000 ? 'At most 20,000 characters' : null,
+    model: scripted ? null : (blankError(draft.model, 'A model name, please') ?? lengthError(draft.model.trim(), 200)),
+    systemPrompt: scripted ? null : lengthError(draft.systemPrompt, 20_000),
     temperature: scripted || temperature === null ? null : temperature >= 0 && temperature <= 2 ? null : 'From 0 to 2, or empty for the model’s default',
-    timeoutSeconds: scripted ? null : integerError(draft.timeoutSeconds, 1, 3600, 'A timeout'),
-    apiKey: draft.apiKey.length > 500 ? 'At most 500 characters' : null,
+    timeoutSeconds: scripted ? null : integerError(draft.timeoutSeconds, RANGE.timeoutSeconds, 'A timeout'),
+    apiKey: lengthError(draft.apiKey, 500),
   }
 }
 
@@ -319,8 +331,7 @@ function AgentForm({ agent, onDone }: { agent: Agent | null; onDone: () => void 
               <NumberInput
                 label="Characters per chunk"
                 description="How a streamed answer is cut"
-                min={1}
-                max={10_000}
+                {...RANGE.chunkChars}
                 allowDecimal={false}
                 value={draft.chunkChars}
                 error={errors.chunkChars}
@@ -330,8 +341,7 @@ function AgentForm({ agent, onDone }: { agent: Agent | null; onDone: () => void 
               <NumberInput
                 label="Pause between chunks"
                 description="Milliseconds"
-                min={0}
-                max={10_000}
+                {...RANGE.chunkDelayMs}
                 allowDecimal={false}
                 suffix=" ms"
                 value={draft.chunkDelayMs}
@@ -377,8 +387,7 @@ function AgentForm({ agent, onDone }: { agent: Agent | null; onDone: () => void 
               <NumberInput
                 label="Timeout"
                 description="The whole exchange"
-                min={1}
-                max={3600}
+                {...RANGE.timeoutSeconds}
                 allowDecimal={false}
                 suffix=" s"
                 value={draft.timeoutSeconds}

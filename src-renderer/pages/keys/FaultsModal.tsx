@@ -1,5 +1,5 @@
 import { Alert, Button, Group, Modal, NumberInput, SegmentedControl, Slider, Stack, Text } from '@mantine/core'
-import { useState, type FormEvent } from 'react'
+import { useState, type FormEvent, type ReactNode } from 'react'
 import type { FaultKind, Faults } from '../../../src-shared/agents'
 import type { KeyDto } from '../../../src-shared/dto'
 import { useAdmin } from '../../store'
@@ -33,6 +33,39 @@ interface Draft {
 
 const DEFAULTS: Draft = { kind: 'error_429', percent: 50, routes: 'all', latencyMs: 1000, afterChunks: 3, retryAfterSeconds: 1 }
 
+/** The share of requests that fail, in percent. */
+const PERCENT = { min: 1, max: 100 }
+
+/** The one setting a kind has besides the share and the routes: its input and its check both read the range here. */
+interface KindSetting {
+  field: 'retryAfterSeconds' | 'latencyMs' | 'afterChunks'
+  label: string
+  description: string
+  min: number
+  max: number
+  step?: number
+  thousandSeparator?: string
+  suffix: string
+  testId: string
+}
+
+const KIND_SETTING: Record<FaultKind, KindSetting | null> = {
+  error_429: { field: 'retryAfterSeconds', label: 'Retry-After', description: 'Seconds, as the header says', min: 1, max: 3600, suffix: ' s', testId: 'faults-retry-after' },
+  error_500: null,
+  latency: {
+    field: 'latencyMs',
+    label: 'Added latency',
+    description: 'Before the answer starts',
+    min: 1,
+    max: 60_000,
+    step: 100,
+    thousandSeparator: ',',
+    suffix: ' ms',
+    testId: 'faults-latency',
+  },
+  stream_cut: { field: 'afterChunks', label: 'Cut after', description: 'Chunks sent before the cut', min: 0, max: 10_000, suffix: ' chunks', testId: 'faults-after-chunks' },
+}
+
 const draftOf = (faults: Faults | null): Draft => (faults ? { ...faults } : DEFAULTS)
 
 const inRange = (value: NumberDraft, min: number, max: number) => value !== '' && Number.isInteger(Number(value)) && Number(value) >= min && Number(value) <= max
@@ -58,11 +91,10 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
   const edit = (change: Partial<Draft>) => setDraft((current) => ({ ...current, ...change }))
   const on = target.faults !== null
 
+  const setting = KIND_SETTING[draft.kind]
   const errors = {
-    percent: rangeError(draft.percent, 1, 100),
-    latencyMs: draft.kind === 'latency' ? rangeError(draft.latencyMs, 1, 60_000) : null,
-    afterChunks: draft.kind === 'stream_cut' ? rangeError(draft.afterChunks, 0, 10_000) : null,
-    retryAfterSeconds: draft.kind === 'error_429' ? rangeError(draft.retryAfterSeconds, 1, 3600) : null,
+    percent: rangeError(draft.percent, PERCENT.min, PERCENT.max),
+    setting: setting && rangeError(draft[setting.field], setting.min, setting.max),
   }
   const invalid = Object.values(errors).some(Boolean)
 
@@ -95,10 +127,7 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
           every 100 requests, at random positions. Other keys are not affected.
         </Text>
 
-        <Stack gap={4}>
-          <Text size="sm" fw={500} id="faults-kind-label">
-            Fault
-          </Text>
+        <Labelled label="Fault" id="faults-kind-label">
           <SegmentedControl
             aria-labelledby="faults-kind-label"
             fullWidth
@@ -107,18 +136,15 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
             onChange={(kind) => edit({ kind: kind as FaultKind })}
             data-testid="faults-kind"
           />
-        </Stack>
+        </Labelled>
 
-        <Stack gap={4}>
-          <Text size="sm" fw={500} id="faults-percent-label">
-            Share of requests
-          </Text>
+        <Labelled label="Share of requests" id="faults-percent-label">
           <Group align="center" wrap="nowrap">
             <Slider
               aria-labelledby="faults-percent-label"
-              min={1}
-              max={100}
-              value={inRange(draft.percent, 1, 100) ? Number(draft.percent) : 1}
+              min={PERCENT.min}
+              max={PERCENT.max}
+              value={inRange(draft.percent, PERCENT.min, PERCENT.max) ? Number(draft.percent) : PERCENT.min}
               onChange={(percent) => edit({ percent })}
               marks={[{ value: 10 }, { value: 25 }, { value: 50 }, { value: 75 }, { value: 100 }]}
               label={(value) => `${value} %`}
@@ -126,8 +152,8 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
             />
             <NumberInput
               aria-label="Percent of requests"
-              min={1}
-              max={100}
+              min={PERCENT.min}
+              max={PERCENT.max}
               allowDecimal={false}
               suffix=" %"
               w={96}
@@ -137,23 +163,17 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
               data-testid="faults-percent"
             />
           </Group>
-        </Stack>
+        </Labelled>
 
         <Group grow align="flex-start">
           {draft.kind === 'stream_cut' ? (
-            <Stack gap={4}>
-              <Text size="sm" fw={500}>
-                Routes
-              </Text>
+            <Labelled label="Routes">
               <Text size="sm" c="dimmed">
                 Chat streams only (POST /api/v1/chat with stream: true).
               </Text>
-            </Stack>
+            </Labelled>
           ) : (
-            <Stack gap={4}>
-              <Text size="sm" fw={500} id="faults-routes-label">
-                Routes
-              </Text>
+            <Labelled label="Routes" id="faults-routes-label">
               <SegmentedControl
                 aria-labelledby="faults-routes-label"
                 data={[
@@ -164,53 +184,28 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
                 onChange={(routes) => edit({ routes: routes as Faults['routes'] })}
                 data-testid="faults-routes"
               />
-            </Stack>
+            </Labelled>
           )}
-          {draft.kind === 'error_429' && (
+          {setting ? (
             <NumberInput
-              label="Retry-After"
-              description="Seconds, as the header says"
-              min={1}
-              max={3600}
+              // Keyed: another kind's setting gets a fresh input, not the last kind's.
+              key={setting.field}
+              label={setting.label}
+              description={setting.description}
+              min={setting.min}
+              max={setting.max}
+              step={setting.step}
               allowDecimal={false}
-              suffix=" s"
-              value={draft.retryAfterSeconds}
-              error={errors.retryAfterSeconds}
-              onChange={(retryAfterSeconds) => edit({ retryAfterSeconds })}
-              data-testid="faults-retry-after"
+              thousandSeparator={setting.thousandSeparator}
+              suffix={setting.suffix}
+              value={draft[setting.field]}
+              error={errors.setting}
+              onChange={(value) => edit({ [setting.field]: value })}
+              data-testid={setting.testId}
             />
+          ) : (
+            <div />
           )}
-          {draft.kind === 'latency' && (
-            <NumberInput
-              label="Added latency"
-              description="Before the answer starts"
-              min={1}
-              max={60_000}
-              step={100}
-              allowDecimal={false}
-              thousandSeparator=","
-              suffix=" ms"
-              value={draft.latencyMs}
-              error={errors.latencyMs}
-              onChange={(latencyMs) => edit({ latencyMs })}
-              data-testid="faults-latency"
-            />
-          )}
-          {draft.kind === 'stream_cut' && (
-            <NumberInput
-              label="Cut after"
-              description="Chunks sent before the cut"
-              min={0}
-              max={10_000}
-              allowDecimal={false}
-              suffix=" chunks"
-              value={draft.afterChunks}
-              error={errors.afterChunks}
-              onChange={(afterChunks) => edit({ afterChunks })}
-              data-testid="faults-after-chunks"
-            />
-          )}
-          {draft.kind === 'error_500' && <div />}
         </Group>
 
         {!invalid && (
@@ -238,5 +233,17 @@ function FaultsForm({ target, onClose }: { target: KeyDto; onClose: () => void }
         </Group>
       </Stack>
     </form>
+  )
+}
+
+/** A control under its label, as Mantine's inputs show theirs (a SegmentedControl or a slider has none of its own). */
+function Labelled({ label, id, children }: { label: string; id?: string; children: ReactNode }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500} id={id}>
+        {label}
+      </Text>
+      {children}
+    </Stack>
   )
 }
