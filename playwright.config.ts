@@ -41,7 +41,7 @@ export default defineConfig({
     },
     {
       name: 'electron',
-      testMatch: 'electron.spec.ts',
+      testMatch: /electron.*\.spec\.ts/,
     },
   ],
 })
