@@ -1,25 +1,13 @@
-import { ActionIcon, AppShell, Badge, Burger, Code, Group, NavLink, Text, Title, Tooltip } from '@mantine/core'
+import { ActionIcon, AppShell, Badge, Burger, Button, Code, Group, Kbd, NavLink, Text, Title, Tooltip } from '@mantine/core'
 import { useDisclosure } from '@mantine/hooks'
 import type { ReactNode } from 'react'
 import { hrefFor, type Route } from '../router'
 import { useAdmin } from '../store'
-import { ChartIcon, GaugeIcon, HomeIcon, PlayIcon, InboxIcon, KeyIcon, ListIcon, MoonIcon, RobotIcon, SettingsIcon, ShieldIcon, StoreIcon, SunIcon, WebhookIcon } from './icons'
+import { AboutModal } from './AboutModal'
+import { CommandPalette, palette, paletteShortcut } from './CommandPalette'
+import { KeyIcon, MoonIcon, SearchIcon, SunIcon } from './icons'
+import { NAV } from './nav'
 import { SimClock } from './SimClock'
-
-const NAV: { route: Route; label: string; icon: ReactNode }[] = [
-  { route: 'dashboard', label: 'Dashboard', icon: <HomeIcon /> },
-  { route: 'keys', label: 'API keys', icon: <KeyIcon /> },
-  { route: 'tiers', label: 'Rate-limit tiers', icon: <GaugeIcon /> },
-  { route: 'playground', label: 'Playground', icon: <PlayIcon /> },
-  { route: 'requests', label: 'Request log', icon: <ListIcon /> },
-  { route: 'analytics', label: 'Analytics', icon: <ChartIcon /> },
-  { route: 'audit', label: 'Audit log', icon: <ShieldIcon /> },
-  { route: 'marketplace', label: 'Marketplace', icon: <StoreIcon /> },
-  { route: 'agents', label: 'Agents', icon: <RobotIcon /> },
-  { route: 'webhooks', label: 'Webhooks', icon: <WebhookIcon /> },
-  { route: 'inbox', label: 'Inbox', icon: <InboxIcon /> },
-  { route: 'settings', label: 'Settings', icon: <SettingsIcon /> },
-]
 
 /** Shown while the request log cannot write (a full disk), or once it had to drop rows. */
 function RequestLogWarning() {
@@ -71,8 +59,47 @@ function ThemeToggle() {
   )
 }
 
+/** Opens the command palette; the shortcut says the same from anywhere. */
+function PaletteButton() {
+  return (
+    <Button
+      variant="default"
+      size="sm"
+      leftSection={<SearchIcon size={16} />}
+      rightSection={<Kbd size="xs">{paletteShortcut()}</Kbd>}
+      onClick={palette.open}
+      aria-label={`Search pages, keys and actions (${paletteShortcut()})`}
+      data-testid="open-palette"
+      visibleFrom="xs"
+      c="dimmed"
+      fw={400}
+    >
+      Search
+    </Button>
+  )
+}
+
+/** An "i" in a circle, drawn like ./icons' line icons. */
+const InfoIcon = () => (
+  <svg width={18} height={18} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+    <circle cx="12" cy="12" r="9" />
+    <path d="M12 8h.01M11 12h1v4h1" />
+  </svg>
+)
+
+function AboutButton({ onOpen }: { onOpen: () => void }) {
+  return (
+    <Tooltip label="About ClawHQ Local" withArrow>
+      <ActionIcon variant="default" size="lg" onClick={onOpen} aria-label="About ClawHQ Local" data-testid="open-about">
+        <InfoIcon />
+      </ActionIcon>
+    </Tooltip>
+  )
+}
+
 export function Layout({ route, children }: { route: Route; children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure()
+  const [aboutOpened, about] = useDisclosure()
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
       <AppShell.Header>
@@ -89,8 +116,10 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
           </Group>
           <Group gap="sm" wrap="nowrap">
             <ServerBadge />
+            <PaletteButton />
             <SimClock />
             <ThemeToggle />
+            <AboutButton onOpen={about.open} />
           </Group>
         </Group>
       </AppShell.Header>
@@ -109,6 +138,8 @@ export function Layout({ route, children }: { route: Route; children: ReactNode 
         ))}
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>
+      <CommandPalette onAbout={about.open} />
+      <AboutModal opened={aboutOpened} onClose={about.close} />
     </AppShell>
   )
 }

@@ -13,11 +13,17 @@ export interface RequestFilter {
 
 /**
  * The live tail keeps at most this many rows in memory; older ones are a `requests.list` page away.
- * Pages the operator loaded with "Load older" raise it to what is shown, so they stay.
+ * Pages the operator loaded by scrolling (or "Load older") raise it to what is shown, so they stay:
+ * the table is virtualized, and holds 100,000 rows and more.
  */
 export const REQUEST_ROWS_CAP = 1_000
-/** Rows per `requests.list` page, the first and each older one. */
+/** Rows of the first `requests.list` page: what the page shows at once. */
 export const REQUEST_PAGE_SIZE = 200
+/**
+ * Rows of each older page, fetched as the operator scrolls near the end: large, so that paging through
+ * a long log takes few round trips (100,000 rows in 50), small enough to parse within a frame or two.
+ */
+export const REQUEST_OLDER_PAGE_SIZE = 2_000
 
 export interface RequestsSlice {
   requestLog: PagedList<RequestRow, RequestFilter>
@@ -55,7 +61,8 @@ export const createRequestsSlice: SliceCreator<RequestsSlice> = ({ client }) => 
     {
       order: REQUEST_ORDER,
       cap: REQUEST_ROWS_CAP,
-      fetchPage: (filter, beforeSeq) => client.invoke('requests.list', { limit: REQUEST_PAGE_SIZE, beforeSeq, ...filterInput(filter) }),
+      fetchPage: (filter, beforeSeq) =>
+        client.invoke('requests.list', { limit: beforeSeq === undefined ? REQUEST_PAGE_SIZE : REQUEST_OLDER_PAGE_SIZE, beforeSeq, ...filterInput(filter) }),
       matches: matchesRequestFilter,
       failures: { load: 'Could not load the request log', older: 'Could not load older requests' },
     },

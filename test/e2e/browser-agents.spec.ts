@@ -45,7 +45,7 @@ test.afterAll(() => closeAdmin(served, page))
 
 test('the Agents page lists the built-in support-bot, which cannot be deleted', async () => {
   await page.goto(served.adminUrl)
-  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Dashboard', exact: true })).toBeVisible()
   await page.getByTestId('nav-agents').click()
   await expect(page.getByRole('heading', { name: 'Agents', exact: true })).toBeVisible()
   expect(new URL(page.url()).hash).toBe('#/agents')

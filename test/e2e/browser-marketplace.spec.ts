@@ -40,7 +40,7 @@ test.afterAll(() => closeAdmin(served, page))
 
 test('the Marketplace page lists the demo listings with thumbnails, in both themes', async () => {
   await page.goto(served.adminUrl)
-  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Dashboard', exact: true })).toBeVisible()
   await page.getByTestId('nav-marketplace').click()
   await expect(page.getByRole('heading', { name: 'Marketplace' })).toBeVisible()
   expect(new URL(page.url()).hash).toBe('#/marketplace')

@@ -21,7 +21,7 @@ test.afterAll(() => closeAdmin(served, page))
 
 test('a chat limit saved in the GUI is kept across a reload and the server holds it', async () => {
   await page.goto(served.adminUrl)
-  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Dashboard', exact: true })).toBeVisible()
   await page.getByTestId('nav-settings').click()
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible()
   const streams = page.getByTestId('settings-chat-max-streams')

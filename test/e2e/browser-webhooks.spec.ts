@@ -85,7 +85,7 @@ test.afterAll(async () => {
 
 test('an endpoint made in the GUI shows its generated secret once, then only its hint', async () => {
   await page.goto(served.adminUrl)
-  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Dashboard', exact: true })).toBeVisible()
   await page.getByTestId('nav-webhooks').click()
   await expect(page.getByRole('heading', { name: 'Webhooks', exact: true })).toBeVisible()
   expect(new URL(page.url()).hash).toBe('#/webhooks')

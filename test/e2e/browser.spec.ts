@@ -27,14 +27,16 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(() => closeAdmin(served, page))
 
-test('the admin URL opens the keys page and its token leaves the address bar', async () => {
+test('the admin URL opens the dashboard and its token leaves the address bar', async () => {
   expect(served.adminUrl).toBe(`${served.origin}/admin/?token=${served.token}`)
   await page.goto(served.adminUrl)
-  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Dashboard', exact: true })).toBeVisible()
   await expect.poll(() => page.url()).not.toContain('token=')
   expect(new URL(page.url()).pathname).toBe('/admin/')
   await expect(page.getByTestId('server-status')).toContainText(`${served.origin}/api/v1`)
   await expect(page.getByTestId('server-status')).toContainText('headless')
+  await page.getByTestId('nav-keys').click()
+  await expect(page.getByRole('heading', { name: 'API keys' })).toBeVisible()
 })
 
 test('a key created in the GUI authenticates against the API', async () => {

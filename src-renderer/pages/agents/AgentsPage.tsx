@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import type { Agent } from '../../../src-shared/agents'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { PlusIcon } from '../../components/icons'
 import { PageHeader } from '../../components/PageHeader'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
@@ -157,7 +158,17 @@ function AgentsSection() {
         rowKey={(agent) => agent.id}
         rowAttributes={(agent) => ({ 'data-testid': 'agent-row', 'data-agent-slug': agent.slug })}
         loading={!agentsLoaded}
-        empty="No agents. Create one to answer chat requests."
+        empty={
+          <EmptyState
+            actions={
+              <Button size="xs" leftSection={<PlusIcon size={14} />} onClick={() => setEditing('new')}>
+                New agent
+              </Button>
+            }
+          >
+            No agents. Create one to answer <Text span ff="monospace">POST /api/v1/chat</Text>: scripted, or any OpenAI-compatible server.
+          </EmptyState>
+        }
         onRowActivate={setEditing}
       />
       <TryItBox focusRequest={focusRequest} />

@@ -1,9 +1,11 @@
-import { Group, Select, Stack, Text, Tooltip } from '@mantine/core'
+import { Button, Group, Select, Stack, Text, Tooltip } from '@mantine/core'
 import type { Conversation } from '../../../src-shared/agents'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatRelative } from '../../components/format'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useNow } from '../../components/useNow'
+import { hrefFor } from '../../router'
 import { useAdmin } from '../../store'
 import { questionCount, TRY_IT_LABEL } from './labels'
 
@@ -119,7 +121,34 @@ export function ConversationsTab() {
           'data-agent': conversation.agent,
         })}
         loading={!loaded || loading}
-        empty={filter.agent ? `No conversations with ${filter.agent} yet.` : 'No conversations yet. Ask an agent in the try-it box, or POST /api/v1/chat.'}
+        empty={
+          filter.agent ? (
+            <EmptyState
+              actions={
+                <Button size="xs" variant="default" onClick={() => setConversationFilter({ agent: null })}>
+                  Every agent
+                </Button>
+              }
+            >
+              No conversations with {filter.agent} yet.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              actions={
+                <>
+                  <Button component="a" href={hrefFor('agents', 'agents')} size="xs" variant="light">
+                    Ask in the try-it box
+                  </Button>
+                  <Button component="a" href={hrefFor('playground')} size="xs" variant="default">
+                    Open the Playground
+                  </Button>
+                </>
+              }
+            >
+              No conversations yet. Ask an agent in the try-it box, or send <Text span ff="monospace">POST /api/v1/chat</Text> with a key.
+            </EmptyState>
+          )
+        }
         onRowActivate={(conversation) => void showConversation(conversation.id)}
         paging={{ page, limit, total, onChange: setConversationsPage, testId: 'conversations-pager', noun: 'conversations' }}
       />

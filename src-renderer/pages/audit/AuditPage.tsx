@@ -1,10 +1,12 @@
-import { Badge, Code, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
+import { Badge, Button, Code, Select, SimpleGrid, Stack, Text, Tooltip } from '@mantine/core'
 import { useMemo } from 'react'
 import type { AuditEntry } from '../../../src-shared/dto'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
+import { hrefFor } from '../../router'
 import { useAdmin } from '../../store'
 
 /** The actions the core records; the filter also offers any other action it has seen. */
@@ -133,7 +135,30 @@ export function AuditPage() {
         rowKey={(entry) => entry.id}
         rowAttributes={(entry) => ({ 'data-testid': 'audit-row', 'data-action': entry.action })}
         loading={!loaded}
-        empty="Nothing recorded yet."
+        empty={
+          action ? (
+            <EmptyState
+              actions={
+                <Button size="xs" variant="default" onClick={() => setAuditAction(null)}>
+                  Every action
+                </Button>
+              }
+            >
+              No “{action}” entries.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              actions={
+                <Button component="a" href={hrefFor('keys', undefined, { new: '1' })} size="xs" variant="light">
+                  Create a key
+                </Button>
+              }
+            >
+              Nothing recorded yet. Creating, revoking or rolling a key, changing a tier, an endpoint or a setting is recorded here, from
+              this GUI, the CLI or the admin API.
+            </EmptyState>
+          )
+        }
         expand={{
           detail: (entry) => <ChangeDetail entry={entry} />,
           toggleLabel: (entry, open) => `${open ? 'Hide' : 'Show'} the change of ${entry.action} #${entry.id}`,

@@ -3,6 +3,7 @@ import { useEffect, useState, type FormEvent } from 'react'
 import type { Inbox, InboxMessage } from '../../../src-shared/webhooks'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatRelative, formatTimeOfDay } from '../../components/format'
 import { CheckIcon, CopyIcon, InboxIcon, PlusIcon } from '../../components/icons'
 import { PageHeader } from '../../components/PageHeader'
@@ -318,9 +319,21 @@ function InboxPanel({ inbox }: { inbox: Inbox }) {
         })}
         loading={!loaded || loading}
         empty={
-          <>
+          <EmptyState
+            actions={
+              endpoints.length === 0 ? (
+                <Button size="xs" variant="light" leftSection={<PlusIcon size={14} />} loading={busy} onClick={() => void connect(inbox.name)}>
+                  Connect an endpoint
+                </Button>
+              ) : (
+                <Button component="a" href={hrefFor('webhooks', 'endpoints')} size="xs" variant="light">
+                  Ping its endpoint
+                </Button>
+              )
+            }
+          >
             Nothing yet. Connect an endpoint and buy a listing, or <Text span ff="monospace">curl -X POST {inbox.url} -d {"'{}'"}</Text>
-          </>
+          </EmptyState>
         }
         onRowActivate={(message) => void showInboxMessage(message.id)}
         paging={{ page, limit, total, onChange: setInboxMessagesPage, testId: 'inbox-pager', noun: 'messages' }}

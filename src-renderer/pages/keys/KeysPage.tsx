@@ -1,14 +1,16 @@
-import { Badge, Button, Group, Stack, Text, Tooltip } from '@mantine/core'
+import { Anchor, Badge, Button, Code, Group, Stack, Text, Tooltip } from '@mantine/core'
 import { useState } from 'react'
 import type { KeyDto } from '../../../src-shared/dto'
 import { DEFAULT_SCOPES, SCOPES } from '../../../src-shared/scopes'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatRelative } from '../../components/format'
 import { PlusIcon } from '../../components/icons'
 import { PageHeader } from '../../components/PageHeader'
 import { SecretModal } from '../../components/SecretModal'
 import { useNow } from '../../components/useNow'
+import { dropHashParam, hrefFor, useHashParam } from '../../router'
 import { useAdmin } from '../../store'
 import { OPERATOR_SOUL_LABEL } from '../marketplace/labels'
 import { CreateKeyModal } from './CreateKeyModal'
@@ -222,7 +224,16 @@ export function KeysPage() {
   const reportError = useAdmin((s) => s.reportError)
   const reportSuccess = useAdmin((s) => s.reportSuccess)
 
-  const [creating, setCreating] = useState(false)
+  const apiBaseUrl = useAdmin((s) => s.serverStatus?.apiBaseUrl ?? 'http://127.0.0.1:7420/api/v1')
+  // Links from the dashboard and the command palette: `?new` opens the create dialog, `?key=<id>` shows that key.
+  const asksNew = useHashParam('new') !== null
+  const focusedKey = useHashParam('key')
+  const [creatingByHand, setCreating] = useState(false)
+  const creating = creatingByHand || asksNew
+  const closeCreate = () => {
+    setCreating(false)
+    dropHashParam('new')
+  }
   const [shown, setShown] = useState<Shown | null>(null)
   const [revoking, setRevoking] = useState<KeyDto | null>(null)
   const [rolling, setRolling] = useState<KeyDto | null>(null)
@@ -269,14 +280,33 @@ export function KeysPage() {
         rowKey={(key) => key.id}
         rowAttributes={(key) => ({ 'data-testid': `key-row-${key.id}`, 'data-key-name': key.name, 'data-faults': key.faults?.kind })}
         loading={!keysLoaded}
-        empty="No keys yet. Create one to call the API."
+        highlight={focusedKey}
+        empty={
+          <EmptyState
+            actions={
+              <Button size="xs" leftSection={<PlusIcon size={14} />} onClick={() => setCreating(true)} data-testid="empty-create-key">
+                Create a key
+              </Button>
+            }
+          >
+            No keys yet. Create one to call the API, then try it from the{' '}
+            <Anchor href={hrefFor('playground')} inherit>
+              Playground
+            </Anchor>{' '}
+            or with{' '}
+            <Code>
+              curl -H "Authorization: Bearer $CLAWHQ_API_KEY" {apiBaseUrl}/me
+            </Code>
+            .
+          </EmptyState>
+        }
       />
 
       <CreateKeyModal
         opened={creating}
-        onClose={() => setCreating(false)}
+        onClose={closeCreate}
         onCreated={({ key, secret }) => {
-          setCreating(false)
+          closeCreate()
           setShown({ secret, keyName: key.name, title: 'Key created' })
         }}
       />

@@ -1,8 +1,9 @@
-import { Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
+import { Button, Code, Group, Loader, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedCallback } from '@mantine/hooks'
 import { useState } from 'react'
 import { LISTING_SORTS, type Listing, type ListingSort } from '../../../src-shared/marketplace'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { SearchIcon } from '../../components/icons'
 import { Thumbnail } from '../../components/Thumbnail'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
@@ -73,7 +74,8 @@ const LISTING_COLUMNS: Column<Listing>[] = [
   },
 ]
 
-export function ListingsTab() {
+/** `onResetDemo` asks to reset the demo data (with confirmation): what brings deleted listings back. */
+export function ListingsTab({ onResetDemo }: { onResetDemo: () => void }) {
   const { rows, page, limit, total, loaded, loading, filter } = useAdmin((s) => s.listings)
   const categories = useAdmin((s) => s.listingCategories)
   const loadListings = useAdmin((s) => s.loadListings)
@@ -161,7 +163,39 @@ export function ListingsTab() {
         rowKey={(listing) => listing.id}
         rowAttributes={(listing) => ({ 'data-testid': 'listing-row', 'data-listing-id': listing.id })}
         loading={!loaded || loading}
-        empty={filtered ? 'No listing matches these filters.' : 'No listings in the marketplace. Reset the demo data to bring them back.'}
+        empty={
+          filtered ? (
+            <EmptyState
+              actions={
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => {
+                    searchFor.cancel()
+                    setSearch('')
+                    setListingFilter({ query: '', category: null, featured: null })
+                  }}
+                  data-testid="listings-clear-filters"
+                >
+                  Clear the filters
+                </Button>
+              }
+            >
+              No listing matches these filters.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              actions={
+                <Button size="xs" variant="light" color="red" onClick={onResetDemo}>
+                  Reset demo data
+                </Button>
+              }
+            >
+              No listings in the marketplace. Agents list theirs with <Code>POST /api/v1/listings</Code>; resetting the demo data brings the
+              demo set back.
+            </EmptyState>
+          )
+        }
         onRowActivate={setOpen}
         paging={{ page, limit, total, onChange: setListingsPage, testId: 'listings-pager', noun: searching ? 'found' : 'listings' }}
       />

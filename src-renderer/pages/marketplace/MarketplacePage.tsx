@@ -51,10 +51,10 @@ export function MarketplacePage() {
           ))}
         </Tabs.List>
         <Tabs.Panel value="listings" pt="md">
-          <ListingsTab />
+          <ListingsTab onResetDemo={() => setConfirmingReset(true)} />
         </Tabs.Panel>
         <Tabs.Panel value="souls" pt="md">
-          <SoulsTab />
+          <SoulsTab onResetDemo={() => setConfirmingReset(true)} />
         </Tabs.Panel>
         <Tabs.Panel value="purchases" pt="md">
           <PurchasesTab />

@@ -1,7 +1,9 @@
-import { Stack, Text } from '@mantine/core'
+import { Button, Code, Stack, Text } from '@mantine/core'
 import { useMemo } from 'react'
 import type { Purchase } from '../../../src-shared/marketplace'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
+import { hrefFor } from '../../router'
 import { formatDateTime } from '../../components/format'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin } from '../../store'
@@ -68,7 +70,18 @@ export function PurchasesTab() {
         rowKey={(purchase) => purchase.purchaseId}
         rowAttributes={(purchase) => ({ 'data-testid': 'purchase-row', 'data-purchase-id': purchase.purchaseId, 'data-listing-id': purchase.listingId })}
         loading={!loaded || loading}
-        empty="No purchases yet. An agent buys with POST /api/v1/listings/<id>/purchase."
+        empty={
+          <EmptyState
+            actions={
+              <Button component="a" href={hrefFor('playground')} size="xs" variant="light">
+                Buy one from the Playground
+              </Button>
+            }
+          >
+            No purchases yet. An agent buys with <Code>POST /api/v1/listings/&lt;id&gt;/purchase</Code> and a key with the{' '}
+            <Code>purchases</Code> scope.
+          </EmptyState>
+        }
         paging={{ page, limit, total, onChange: setPurchasesPage, testId: 'purchases-pager', noun: 'purchases' }}
       />
     </Stack>

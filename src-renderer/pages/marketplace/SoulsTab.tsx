@@ -2,6 +2,7 @@ import { Button, Group, SegmentedControl, Stack, Text, TextInput } from '@mantin
 import { useState } from 'react'
 import type { SoulWithWallet } from '../../../src-shared/marketplace'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { SearchIcon } from '../../components/icons'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin } from '../../store'
@@ -49,7 +50,8 @@ function soulColumns(onDeposit: (soul: SoulWithWallet) => void): Column<SoulWith
   ]
 }
 
-export function SoulsTab() {
+/** `onResetDemo` asks to reset the demo data (with confirmation): what brings deleted souls back. */
+export function SoulsTab({ onResetDemo }: { onResetDemo: () => void }) {
   const souls = useAdmin((s) => s.souls)
   const soulsLoaded = useAdmin((s) => s.soulsLoaded)
   const loadSouls = useAdmin((s) => s.loadSouls)
@@ -96,7 +98,36 @@ export function SoulsTab() {
         rowKey={(soul) => soul.id}
         rowAttributes={(soul) => ({ 'data-testid': `soul-row-${soul.id}`, 'data-soul-name': soul.name })}
         loading={!soulsLoaded}
-        empty={souls.length ? 'No soul matches.' : 'No souls. Reset the demo data to bring them back.'}
+        empty={
+          souls.length ? (
+            <EmptyState
+              actions={
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => {
+                    setName('')
+                    setKind('all')
+                  }}
+                >
+                  Show every soul
+                </Button>
+              }
+            >
+              No soul matches.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              actions={
+                <Button size="xs" variant="light" color="red" onClick={onResetDemo}>
+                  Reset demo data
+                </Button>
+              }
+            >
+              No souls. Resetting the demo data brings them back, with their wallets.
+            </EmptyState>
+          )
+        }
         onRowActivate={(soul) => setOpen(soul.id)}
       />
       <SoulDrawer soul={find(open)} onClose={() => setOpen(null)} onDeposit={(soul) => setDepositTo(soul.id)} />

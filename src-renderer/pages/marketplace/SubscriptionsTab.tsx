@@ -3,6 +3,8 @@ import { useMemo, useState } from 'react'
 import type { Subscription } from '../../../src-shared/marketplace'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
+import { hrefFor } from '../../router'
 import { formatDateTime } from '../../components/format'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin } from '../../store'
@@ -120,7 +122,17 @@ export function SubscriptionsTab() {
         rowKey={(subscription) => subscription.id}
         rowAttributes={(subscription) => ({ 'data-testid': 'subscription-row', 'data-subscription-id': subscription.id, 'data-status': subscription.status })}
         loading={!loaded || loading}
-        empty="No subscriptions yet. Buying a monthly listing starts one."
+        empty={
+          <EmptyState
+            actions={
+              <Button component="a" href={hrefFor('marketplace', 'listings')} size="xs" variant="default">
+                See the listings
+              </Button>
+            }
+          >
+            No subscriptions yet. Buying a monthly listing starts one; it renews on the simulation clock.
+          </EmptyState>
+        }
         paging={{ page, limit, total, onChange: setSubscriptionsPage, testId: 'subscriptions-pager', noun: 'subscriptions' }}
       />
       <ConfirmModal

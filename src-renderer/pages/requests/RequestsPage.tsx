@@ -1,10 +1,12 @@
-import { Badge, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
+import { Badge, Button, Code, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState, type CSSProperties } from 'react'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatLatency, formatTimeOfDay } from '../../components/format'
 import { PageHeader } from '../../components/PageHeader'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
+import { hrefFor } from '../../router'
 import { useAdmin, type RequestRow, type StatusClass } from '../../store'
 import { injectedLabel } from '../keys/faults'
 
@@ -24,29 +26,39 @@ export function statusColor(status: number): string {
   return 'teal'
 }
 
+// Plain elements with styles made once: a fast scroll through the log draws dozens of rows a frame.
+const MONO: CSSProperties = { fontFamily: 'var(--mantine-font-family-monospace)' }
+const MONO_XS: CSSProperties = { ...MONO, fontSize: 'var(--mantine-font-size-xs)' }
+const MONO_XS_DIMMED: CSSProperties = { ...MONO_XS, color: 'var(--mantine-color-dimmed)' }
+const DIMMED: CSSProperties = { color: 'var(--mantine-color-dimmed)' }
+/** One line per row, cut with an ellipsis (the whole text in the title): every row of the log is one row tall. */
+const ONE_LINE: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 }
+const CELL_LINE: CSSProperties = { display: 'flex', alignItems: 'center', gap: 6, minWidth: 0 }
+
 function requestColumns(keyName: (id: string | null) => string | null): Column<RequestRow>[] {
   return [
     {
       key: 'time',
       header: 'Time',
+      width: 96,
       nowrap: true,
       cell: (row) => (
-        <Text size="sm" ff="monospace" title={formatDateTime(row.at)}>
+        <span style={MONO} title={formatDateTime(row.at)}>
           {formatTimeOfDay(row.at)}
-        </Text>
+        </span>
       ),
     },
-    { key: 'method', header: 'Method', cell: (row) => <Text size="sm" ff="monospace" fw={600}>{row.method}</Text> },
+    { key: 'method', header: 'Method', width: 76, cellProps: { ff: 'monospace', fw: 600 }, cell: (row) => row.method },
     {
       key: 'path',
       header: 'Path',
       cell: (row) => (
-        <>
-          <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+        <div style={CELL_LINE}>
+          <span style={{ ...MONO, ...ONE_LINE }} title={row.path}>
             {row.path}
-          </Text>
+          </span>
           {row.source === 'playground' && (
-            <Badge size="xs" variant="outline" ml={4}>
+            <Badge size="xs" variant="outline" style={{ flexShrink: 0 }}>
               playground
             </Badge>
           )}
@@ -57,44 +69,56 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
               </Badge>
             </Tooltip>
           )}
-        </>
+        </div>
       ),
     },
     {
       key: 'status',
       header: 'Status',
+      width: 170,
       cell: (row) => (
-        <Group gap={6} wrap="nowrap">
+        <div style={CELL_LINE}>
           <Badge color={statusColor(row.status)} variant="light" miw="max-content">
             {row.status}
           </Badge>
           {row.errorCode && (
-            <Text size="xs" c="dimmed" ff="monospace">
+            <span style={{ ...MONO_XS_DIMMED, ...ONE_LINE }} title={row.errorCode}>
               {row.errorCode}
-            </Text>
+            </span>
           )}
-        </Group>
+        </div>
       ),
     },
-    { key: 'latency', header: 'Latency', align: 'right', nowrap: true, cell: (row) => <Text size="sm" ff="monospace">{formatLatency(row.latencyMs)}</Text> },
+    { key: 'latency', header: 'Latency', width: 90, align: 'right', nowrap: true, cellProps: { ff: 'monospace' }, cell: (row) => formatLatency(row.latencyMs) },
     {
       key: 'tokens',
       header: 'Tokens',
+      width: 150,
       align: 'right',
       nowrap: true,
       cell: (row) =>
         row.tokensIn === null && row.tokensOut === null ? (
-          <Text size="sm" c="dimmed">
-            —
-          </Text>
+          <span style={DIMMED}>—</span>
         ) : (
-          <Text size="xs" ff="monospace" title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
+          <span style={MONO_XS} title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
             {row.tokensIn?.toLocaleString() ?? '—'} in · {row.tokensOut?.toLocaleString() ?? '—'} out
-          </Text>
+          </span>
         ),
     },
-    { key: 'key', header: 'Key', cell: (row) => <Text size="sm" c={row.keyId ? undefined : 'dimmed'}>{keyName(row.keyId) ?? 'none'}</Text> },
-    { key: 'id', header: 'Request ID', cell: (row) => <Text size="xs" ff="monospace" c="dimmed">{row.id}</Text> },
+    {
+      key: 'key',
+      header: 'Key',
+      width: 130,
+      cell: (row) => {
+        const name = keyName(row.keyId)
+        return (
+          <div style={{ ...ONE_LINE, ...(name ? undefined : DIMMED) }} title={name ?? undefined}>
+            {name ?? 'none'}
+          </div>
+        )
+      },
+    },
+    { key: 'id', header: 'Request ID', width: 226, cell: (row) => <span style={MONO_XS_DIMMED}>{row.id}</span> },
   ]
 }
 
@@ -114,7 +138,17 @@ export function RequestsPage() {
     if (debouncedPath !== filter.pathContains) setRequestFilter({ pathContains: debouncedPath })
   }, [debouncedPath, filter.pathContains, setRequestFilter])
 
-  const keyName = (id: string | null) => (id ? (keys.find((key) => key.id === id)?.name ?? id) : null)
+  const apiBaseUrl = useAdmin((s) => s.serverStatus?.apiBaseUrl ?? 'http://127.0.0.1:7420/api/v1')
+  // Built once per change of the keys: the virtualized table draws rows as they scroll in, each with these.
+  const columns = useMemo(() => {
+    const names = new Map(keys.map((key) => [key.id, key.name]))
+    return requestColumns((id) => (id ? (names.get(id) ?? id) : null))
+  }, [keys])
+  const filtered = filter.keyId !== null || filter.statusClass !== null || filter.pathContains.trim() !== ''
+  const clearFilters = () => {
+    setPath('')
+    setRequestFilter({ keyId: null, statusClass: null, pathContains: '' })
+  }
 
   return (
     <Stack>
@@ -126,8 +160,8 @@ export function RequestsPage() {
           </>
         }
         actions={
-          <Badge variant="dot" color="teal" size="lg" aria-live="polite">
-            Live · {rows.length} shown of {total.toLocaleString()}
+          <Badge variant="dot" color="teal" size="lg" aria-live="polite" data-testid="requests-live" data-shown={rows.length} data-total={total}>
+            Live · {rows.length.toLocaleString()} shown of {total.toLocaleString()}
           </Badge>
         }
       />
@@ -171,12 +205,35 @@ export function RequestsPage() {
         testId="requests-table"
         minWidth={980}
         dense
-        columns={requestColumns(keyName)}
+        columns={columns}
         rows={rows}
         rowKey={(row) => row.id}
         rowAttributes={(row) => ({ 'data-testid': 'request-row', 'data-path': row.path, 'data-status': row.status, 'data-fault': row.fault ?? undefined })}
         loading={!loaded}
-        empty="No requests match. Calls to the API appear here as they happen."
+        empty={
+          filtered ? (
+            <EmptyState
+              actions={
+                <Button size="xs" variant="default" onClick={clearFilters} data-testid="requests-clear-filters">
+                  Clear the filters
+                </Button>
+              }
+            >
+              No requests match these filters. New calls that do appear here as they happen.
+            </EmptyState>
+          ) : (
+            <EmptyState
+              testId="requests-empty"
+              actions={
+                <Button component="a" href={hrefFor('playground')} size="xs" variant="light">
+                  Open the Playground
+                </Button>
+              }
+            >
+              No requests yet. Send one from the Playground, or <Code>curl {apiBaseUrl}/health</Code>: it appears here as it happens.
+            </EmptyState>
+          )
+        }
         older={{ total, loading: loadingOlder, onLoad: () => void loadOlderRequests(), testId: 'requests-load-older' }}
       />
     </Stack>

@@ -155,12 +155,14 @@ export function TiersPage() {
   const tiersLoaded = useAdmin((s) => s.tiersLoaded)
   const deleteTier = useAdmin((s) => s.deleteTier)
   const reportError = useAdmin((s) => s.reportError)
+  const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [deleting, setDeleting] = useState<TierDto | null>(null)
 
   const remove = async () => {
     if (!deleting) return
     try {
       await deleteTier(deleting.id)
+      reportSuccess('Tier deleted', `“${deleting.name}” is gone; no key used it.`)
     } catch (error) {
       reportError(error, `Tier “${deleting.name}” was not deleted`)
       throw error
@@ -179,7 +181,7 @@ export function TiersPage() {
         rowKey={(tier) => tier.id}
         rowAttributes={(tier) => ({ 'data-testid': `tier-row-${tier.id}` })}
         loading={!tiersLoaded}
-        empty="No tiers."
+        empty="No tiers. Add a custom tier with the form below; keys need one."
       />
       <AddTierForm />
       <ConfirmModal

@@ -2,9 +2,11 @@ import { ActionIcon, Badge, Button, Group, SegmentedControl, Select, Stack, Text
 import { useMemo, useState } from 'react'
 import type { DeliveryStatus, WebhookDelivery } from '../../../src-shared/webhooks'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatRelative } from '../../components/format'
 import { RefreshIcon } from '../../components/icons'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
+import { hrefFor } from '../../router'
 import { useAdmin, type DeliveryRange } from '../../store'
 import { statusColor } from '../requests/RequestsPage'
 import { DELIVERY_EVENTS, DELIVERY_STATUS_CHOICES, DELIVERY_STATUS_COLOR, RANGE_CHOICES } from './labels'
@@ -211,6 +213,7 @@ export function DeliveriesTab() {
   const { rows, page, limit, total, loaded, loading, filter } = useAdmin((s) => s.deliveries)
   const endpoints = useAdmin((s) => s.webhookEndpoints)
   const loadDeliveries = useAdmin((s) => s.loadDeliveries)
+  const setDeliveryFilter = useAdmin((s) => s.setDeliveryFilter)
   const setDeliveriesPage = useAdmin((s) => s.setDeliveriesPage)
   const showDelivery = useAdmin((s) => s.showDelivery)
   const redeliver = useAdmin((s) => s.redeliver)
@@ -291,7 +294,28 @@ export function DeliveriesTab() {
           'data-endpoint-id': delivery.endpointId,
         })}
         loading={!loaded || loading}
-        empty="No deliveries match. Events appear here as they are sent: buy a listing through the API, or ping an endpoint."
+        empty={
+          <EmptyState
+            actions={
+              filter.endpointId || filter.event || filter.status || filter.range !== 'all' ? (
+                <Button
+                  size="xs"
+                  variant="default"
+                  onClick={() => setDeliveryFilter({ endpointId: null, event: null, status: null, range: 'all', since: null, until: null })}
+                  data-testid="deliveries-clear-filters"
+                >
+                  Clear the filters
+                </Button>
+              ) : (
+                <Button component="a" href={hrefFor('webhooks', 'endpoints')} size="xs" variant="light">
+                  Ping an endpoint
+                </Button>
+              )
+            }
+          >
+            No deliveries match. Events appear here as they are sent: buy a listing through the API, or ping an endpoint.
+          </EmptyState>
+        }
         onRowActivate={(delivery) => void showDelivery(delivery.id)}
         paging={{ page, limit, total, onChange: setDeliveriesPage, testId: 'deliveries-pager', noun: 'deliveries' }}
       />

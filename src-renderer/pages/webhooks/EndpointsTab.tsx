@@ -3,8 +3,10 @@ import { useMemo, useState } from 'react'
 import type { WebhookEndpoint } from '../../../src-shared/webhooks'
 import { ConfirmModal } from '../../components/ConfirmModal'
 import { DataTable, type Column } from '../../components/DataTable'
+import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatRelative } from '../../components/format'
 import { DotsIcon, PlusIcon } from '../../components/icons'
+import { hrefFor } from '../../router'
 import { useAdmin } from '../../store'
 import { EndpointModal } from './EndpointModal'
 import { ALL_EVENTS, endpointState } from './labels'
@@ -235,7 +237,23 @@ export function EndpointsTab({ onShowDeliveries }: { onShowDeliveries: (endpoint
           'data-state': endpointState(endpoint).label,
         })}
         loading={!loaded}
-        empty="No endpoints yet. Add one, or point one at the built-in inbox from the Inbox page."
+        empty={
+          <EmptyState
+            actions={
+              <>
+                <Button size="xs" leftSection={<PlusIcon size={14} />} onClick={() => setEditing('new')} data-testid="empty-create-webhook">
+                  New endpoint
+                </Button>
+                <Button component="a" href={hrefFor('inbox')} size="xs" variant="default">
+                  Use the built-in inbox
+                </Button>
+              </>
+            }
+          >
+            No endpoints yet. Add one, or point one at the built-in inbox from the Inbox page to see signed events arrive without a server of
+            your own.
+          </EmptyState>
+        }
       />
 
       <EndpointModal
