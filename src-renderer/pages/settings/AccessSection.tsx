@@ -1,11 +1,14 @@
-import { Alert, Center, Divider, Loader, NumberInput, Paper, Stack, TagsInput, Text, Textarea } from '@mantine/core'
+import { Alert, Center, Divider, Loader, NumberInput, Stack, TagsInput, Text, Textarea } from '@mantine/core'
 import { useState, type FormEvent } from 'react'
 import { Settings } from '../../../src-shared/dto'
 import { isAdminError } from '../../api'
 import { FormActions } from '../../components/FormActions'
-import { PageHeader } from '../../components/PageHeader'
 import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { useAdmin } from '../../store'
+import { Section } from './Section'
+
+/** The allowed-hosts field's id, so the server section can point at it. */
+export const ALLOWED_HOSTS_FIELD_ID = 'settings-allowed-hosts'
 
 const MIN_DAYS = 1
 const MAX_DAYS = 3650
@@ -111,7 +114,8 @@ function fieldErrors(details: unknown): Partial<Record<Field, string>> {
   return errors
 }
 
-export function SettingsPage() {
+/** The operator settings (`settings.get/set`): request-log retention, CORS, extra host names, the chat gateway's limits. */
+export function AccessSection() {
   const settings = useAdmin((s) => s.settings)
   const loaded = useAdmin((s) => s.settingsLoaded)
   const loadSettings = useAdmin((s) => s.loadSettings)
@@ -128,9 +132,11 @@ export function SettingsPage() {
 
   if (!settings) {
     return (
-      <Center py="xl">
-        <Loader size="sm" aria-label="Loading" />
-      </Center>
+      <Section title="Requests and access" description="How long the request log is kept, whom the API answers and how far its chat goes." testId="settings-access">
+        <Center py="md">
+          <Loader size="sm" aria-label="Loading the settings" />
+        </Center>
+      </Section>
     )
   }
 
@@ -178,9 +184,12 @@ export function SettingsPage() {
   }
 
   return (
-    <Stack maw={720}>
-      <PageHeader title="Settings" description="How this server keeps its request log, whom it answers and how far its chat goes. Changes apply from the next request." />
-      <Paper withBorder p="md" radius="md" component="form" onSubmit={submit} aria-label="Settings" data-testid="settings-form">
+    <Section
+      title="Requests and access"
+      description="How long the request log is kept, whom the API answers and how far its chat goes. Changes apply from the next request."
+      testId="settings-access"
+    >
+      <form onSubmit={submit} aria-label="Requests and access" data-testid="settings-form">
         <Stack gap="md">
           <NumberInput
             label="Request-log retention (days)"
@@ -209,6 +218,7 @@ export function SettingsPage() {
             data-testid="settings-cors"
           />
           <TagsInput
+            id={ALLOWED_HOSTS_FIELD_ID}
             label="Extra allowed host names"
             description="Extra Host names this server answers to, e.g. a LAN name; 127.0.0.1 and localhost always work. Press Enter after each."
             placeholder={shown.hosts.length === 0 ? 'my-laptop.local' : undefined}
@@ -264,7 +274,7 @@ export function SettingsPage() {
             cancelTestId="settings-discard"
           />
         </Stack>
-      </Paper>
-    </Stack>
+      </form>
+    </Section>
   )
 }
