@@ -421,6 +421,33 @@ const migrations: Record<string, Migration> = {
         .execute()
     },
   },
+
+  // Usage analytics: the rollup also counts answers by status class (4xx without 429s) and latencies in a
+  // histogram of 44 log-scale buckets (h<i> counts latencies up to 2^(i/2 - 5) ms, 31 µs to 65.5 s, a factor
+  // √2 apart; h43 the rest), from which percentiles are read. Minutes already rolled up are filled in from
+  // the request log's rows (kept as long as the rollup: both are pruned at the same cutoff).
+  '2026-12-06-002-usage-histogram': {
+    async up(db: Kysely<any>) {
+      const buckets = Array.from({ length: 44 }, (_, i) => `h${i}`)
+      const statuses = ['status_2xx', 'status_3xx', 'status_4xx', 'status_5xx']
+      for (const column of [...statuses, ...buckets])
+        await db.schema.alterTable('usage_minute').addColumn(column, 'integer', (c) => c.notNull().defaultTo(0)).execute()
+      await sql
+        .raw(
+          `update usage_minute set ${[...statuses, ...buckets].map((column) => `${column} = b.${column}`).join(', ')}
+           from (select k, m, sum(s2) as status_2xx, sum(s3) as status_3xx, sum(s4) as status_4xx, sum(s5) as status_5xx,
+                        ${buckets.map((column, i) => `sum(iif(b = ${i}, n, 0)) as ${column}`).join(', ')}
+                   from (select coalesce(key_id, '') as k, at / 60000 as m,
+                                case when latency_ms <= 0.03125 then 0 else min(43, cast(ceil(2 * log2(latency_ms) + 10) as integer)) end as b,
+                                count(*) as n, sum(status / 100 = 2) as s2, sum(status / 100 = 3) as s3,
+                                sum(status / 100 = 4 and status <> 429) as s4, sum(status >= 500) as s5
+                           from request_log group by 1, 2, 3)
+                  group by k, m) as b
+           where usage_minute.key_id = b.k and usage_minute.minute = b.m`,
+        )
+        .execute(db)
+    },
+  },
 }
 
 export const KNOWN_MIGRATIONS = Object.keys(migrations).sort()

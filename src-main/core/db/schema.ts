@@ -163,16 +163,33 @@ export interface PlaygroundHistoryTable {
   exchange_json: string
 }
 
-export interface UsageMinuteTable {
+/** 0 … N−1 as a union type. */
+type IndicesBelow<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc[number] : IndicesBelow<N, [...Acc, Acc['length']]>
+
+/**
+ * The usage rollup's latency histogram: h<i> counts the minute's requests whose latency was at most
+ * 2^(i/2 − 5) ms (and above the bound of h<i−1>); h43 those above 65.5 s. See request-log-writer.ts.
+ */
+export type LatencyHistogramColumns = { [I in IndicesBelow<44> as `h${I}`]: number }
+
+/** Per key ('' for calls without a valid key) and per minute since the epoch, written by the request-log writer. */
+export interface UsageMinuteTable extends LatencyHistogramColumns {
   key_id: string
   minute: number
   requests: number
+  /** Status 400 or more, 429s included. */
   errors: number
+  /** Status 429. */
   limited: number
   latency_sum_ms: number
   latency_max_ms: number
   tokens_in: number
   tokens_out: number
+  status_2xx: number
+  status_3xx: number
+  /** Status 400–499 other than 429. */
+  status_4xx: number
+  status_5xx: number
 }
 
 export interface AgentTable {
