@@ -103,11 +103,22 @@ test('plain HTTP on 0.0.0.0 is refused, and a port in use is refused with the se
   await page.getByTestId('server-go-allowed-hosts').click()
   await expect(page.locator('#settings-allowed-hosts')).toBeFocused()
 
-  // With TLS chosen, the rule is met.
+  // With TLS chosen, the rule is met; a new certificate can name what clients use.
   await page.getByTestId('server-tls').getByText('Self-signed').click()
   await expect(page.getByTestId('server-tls-rule')).toHaveCount(0)
-  await expect(page.getByTestId('server-cert-names')).toBeVisible()
   await expect(apply).toBeEnabled()
+  await page.getByTestId('server-cert-names').fill('clawhq.test')
+  await page.getByTestId('server-generate-cert').click()
+  await expect(page.getByText('Certificate made')).toBeVisible()
+  const certificate = page.getByTestId('server-certificate')
+  await expect(certificate.getByTestId('server-certificate-names')).toContainText('clawhq.test')
+  await expect(certificate.getByTestId('server-certificate-names')).toContainText('localhost')
+  await expect(certificate.getByTestId('server-certificate-fingerprint')).toHaveText(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
+  await expect(certificate).toContainText('Self-signed')
+  await settle()
+  await expectAccessible('a new certificate shown')
+  await page.getByTestId('server-certificate').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: `${SCREENSHOTS}/settings-certificate.png` })
 
   // The server's own checks: a port something else listens on.
   const holder = createServer()
@@ -189,9 +200,14 @@ test('screenshots of the page in the light and dark themes', async () => {
     await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', scheme)
     await settle()
     await expectAccessible(scheme)
-    await page.screenshot({ path: shot(scheme === 'light' ? 'settings' : 'settings-dark'), fullPage: true })
+    const dark = scheme === 'dark' ? '-dark' : ''
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: shot(`settings${dark}`) })
+    await page.getByTestId('settings-data').evaluate((section) => section.scrollIntoView({ block: 'end' }))
+    await page.screenshot({ path: shot(`settings-backups${dark}`) })
   }
   if ((await page.locator('html').getAttribute('data-mantine-color-scheme')) !== 'light') await page.getByTestId('toggle-theme').click()
+  await page.evaluate(() => window.scrollTo(0, 0))
 })
 
 test('a new port applied in the page moves the server, and the browser follows it there', async () => {

@@ -6,7 +6,7 @@ import { formatDateTime, formatRelative } from '../../components/format'
 import { useNow } from '../../components/useNow'
 import { useAdmin } from '../../store'
 import { fileName, formatBytes } from './address'
-import { Section } from './Section'
+import { pathInputStyles, Section } from './Section'
 
 /** The safety copy a restore makes first (the core's name for it). */
 const isSafetyCopy = (file: string) => fileName(file).startsWith('before-restore-')
@@ -129,7 +129,7 @@ export function BackupSection() {
             value={target}
             onChange={(event) => setTarget(event.currentTarget.value)}
             spellCheck={false}
-            ff="monospace"
+            styles={pathInputStyles}
             style={{ flex: 1 }}
             data-testid="backup-target"
           />
@@ -210,7 +210,7 @@ export function BackupSection() {
             value={source}
             onChange={(event) => setSource(event.currentTarget.value)}
             spellCheck={false}
-            ff="monospace"
+            styles={pathInputStyles}
             style={{ flex: 1 }}
             data-testid="restore-source"
           />

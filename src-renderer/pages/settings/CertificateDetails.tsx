@@ -24,12 +24,15 @@ function Expiry({ validTo }: { validTo: string }) {
   )
 }
 
-/** "DNS:localhost, IP Address:127.0.0.1" → one chip a name. */
-const altNamesOf = (altNames: string | null): string[] =>
-  (altNames ?? '')
-    .split(',')
-    .map((name) => name.trim().replace(/^DNS:/, '').replace(/^IP Address:/, ''))
-    .filter(Boolean)
+/** "DNS:localhost, IP Address:127.0.0.1" → one chip a name, each once. */
+const altNamesOf = (altNames: string | null): string[] => [
+  ...new Set(
+    (altNames ?? '')
+      .split(',')
+      .map((name) => name.trim().replace(/^DNS:/, '').replace(/^IP Address:/, ''))
+      .filter(Boolean),
+  ),
+]
 
 /** What a client checks of the certificate: whom it names, until when, and the fingerprint to compare. */
 export function CertificateDetails({ certificate, testId }: { certificate: CertificateInfo; testId: string }) {

@@ -1,6 +1,9 @@
 import { Group, Paper, Stack, Text, Title } from '@mantine/core'
 import { useId, type ReactNode } from 'react'
 
+/** For inputs that take a path: the path in monospace, the label and help text as the rest of the form. */
+export const pathInputStyles = { input: { fontFamily: 'var(--mantine-font-family-monospace)' } }
+
 export interface SectionProps {
   title: string
   description: ReactNode

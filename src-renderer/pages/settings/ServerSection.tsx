@@ -27,7 +27,7 @@ import { ALLOWED_HOSTS_FIELD_ID } from './AccessSection'
 import { followUrl, isLoopbackHost } from './address'
 import { CertificateDetails } from './CertificateDetails'
 import { CopyValue } from './CopyValue'
-import { Section } from './Section'
+import { pathInputStyles, Section } from './Section'
 
 type TlsMode = ServerConfig['tls']['mode']
 
@@ -204,7 +204,8 @@ export function ServerSection() {
   }
 
   const servingSelfSigned = view.running.tls && view.saved.tls.mode === 'self-signed'
-  const certificate = view.certificate ?? generated
+  // The one configured (when TLS is on), else one just made for a switch to Self-signed.
+  const certificate = view.certificate ?? (shown.mode === 'self-signed' ? generated : null)
 
   return (
     <Section
@@ -223,10 +224,12 @@ export function ServerSection() {
       testId="settings-server"
     >
       <Stack gap={4}>
-        <Text size="sm" fw={500}>
-          Listening at
-        </Text>
-        <CopyValue value={view.running.apiBaseUrl} what="API base URL" testId="server-api-base-url" />
+        <Group gap="xs" wrap="nowrap">
+          <Text size="sm" fw={500} style={{ flexShrink: 0 }}>
+            Listening at
+          </Text>
+          <CopyValue value={view.running.apiBaseUrl} what="API base URL" testId="server-api-base-url" />
+        </Group>
         {startedOtherwise(view) && (
           <Text size="xs" c="dimmed" data-testid="server-flags-note">
             This run’s address came from the command line, which wins at start. Saved for a start without flags: {view.saved.host}, port{' '}
@@ -244,13 +247,13 @@ export function ServerSection() {
         >
           <Text size="sm">
             {view.exposed ? `It listens on ${view.running.host}, port ${view.running.port}` : `Once applied, it listens on ${host}`}: anyone who can reach this
-            machine can call it with a key they hold, and can reach the admin page of a headless server (its token still needed). Hand out keys with the fewest
-            scopes, and prefer one interface’s address to 0.0.0.0. Requests must name this server by a host it answers to: add the names and addresses clients use
-            for this machine under{' '}
+            machine can call the API with a key, and open the admin page of a headless server (its token still needed). Give keys the fewest scopes, and prefer
+            one interface’s address to 0.0.0.0. Clients must use a host name this server answers to: add the names and addresses they use for this machine
+            under{' '}
             <Anchor component="button" type="button" size="sm" onClick={focusAllowedHosts} data-testid="server-go-allowed-hosts">
               Extra allowed host names
-            </Anchor>
-            .
+            </Anchor>{' '}
+            below.
           </Text>
         </Alert>
       )}
@@ -319,7 +322,7 @@ export function ServerSection() {
                 error={certError}
                 disabled={busy}
                 spellCheck={false}
-                ff="monospace"
+                styles={pathInputStyles}
                 data-testid="server-cert-file"
               />
               <TextInput
@@ -331,7 +334,7 @@ export function ServerSection() {
                 error={keyError}
                 disabled={busy}
                 spellCheck={false}
-                ff="monospace"
+                styles={pathInputStyles}
                 data-testid="server-key-file"
               />
             </SimpleGrid>
