@@ -91,6 +91,8 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }) => 
 
   async awaitServerMove(next, { leavesOrigin }) {
     const started = Date.now()
+    // Only the certificate changes: the address it reports is the new one from the start, so only its closing says it moved.
+    const sameAddress = get().serverConfig?.running.apiBaseUrl === next.apiBaseUrl
     let goneSince: number | null = null
     for (;;) {
       await sleep(MOVE_POLL_MS)
@@ -102,17 +104,19 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }) => 
       }
       if (view) {
         set({ serverConfig: view })
-        if (view.running.apiBaseUrl === next.apiBaseUrl) {
+        const there = view.running.apiBaseUrl === next.apiBaseUrl
+        if (there && !leavesOrigin) {
           void get().loadServerStatus({ quiet: true })
           return 'moved'
         }
+        if (there && (!sameAddress || goneSince !== null)) return 'left'
         // Back on the old address after it had closed: the new one could not be listened on.
-        if (goneSince !== null || Date.now() - started > MOVE_GIVE_UP_MS) return 'failed'
+        if (!there && goneSince !== null) return 'failed'
       } else {
         goneSince ??= Date.now()
         if (leavesOrigin && Date.now() - goneSince >= MOVE_GONE_MS) return 'left'
-        if (Date.now() - goneSince > MOVE_GIVE_UP_MS) return 'failed'
       }
+      if (Date.now() - started > MOVE_GIVE_UP_MS) return 'failed'
     }
   },
 
@@ -153,6 +157,7 @@ export const createSettingsSlice: SliceCreator<SettingsSlice> = ({ client }) => 
       state.auditLog.loaded && state.loadAudit(),
       state.webhookEndpointsLoaded && state.loadWebhooks(),
       state.agentsLoaded && state.loadAgents(),
+      state.inboxesLoaded && state.loadInboxes(),
     ])
     return restored
   },
