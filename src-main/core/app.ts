@@ -339,6 +339,11 @@ async function assembleCore(options: CoreOptions, services: Services, serverConf
 
   async function listen() {
     await api.listen({ host, port })
+    return announce()
+  }
+
+  /** Takes the port actually listened on and the URLs that follow from it. */
+  function announce() {
     const address = api.server.address()
     if (address && typeof address === 'object') port = address.port
     lock.setPort(port)
@@ -352,6 +357,24 @@ async function assembleCore(options: CoreOptions, services: Services, serverConf
 
   async function reconfigure(next: ListenConfig) {
     assertSafeBind(next.host, next.tls !== undefined)
+    if (next.port !== port) {
+      // Another port: the new server listens first and the old one closes after, so there is no gap, and a
+      // failure to listen leaves the old one as it was.
+      const fresh = await buildHttp(next.tls)
+      try {
+        await fresh.listen({ host: next.host, port: next.port })
+      } catch (error) {
+        await fresh.close()
+        throw error
+      }
+      const old = api
+      ;({ host, port, tls } = next)
+      api = fresh
+      const urls = announce()
+      await old.close()
+      return urls
+    }
+    // The same port: it must be let go before it can be listened on again.
     const previous = { host, port, tls }
     await api.close()
     try {

@@ -94,6 +94,20 @@ describe('where the server listens', () => {
     expect((await fetch(`${server.apiBaseUrl}/health`)).status).toBe(200)
   })
 
+  it('moves to every interface on the same port with TLS, and says why when TLS is off (not "port in use")', async () => {
+    server = await startServer()
+    const port = server.core.running().port
+    await expect(call('config.set', { host: '0.0.0.0' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/needs TLS/) })
+    const moved = await call('config.set', { host: '0.0.0.0', tls: { mode: 'self-signed', certFile: null, keyFile: null } })
+    expect(moved.restarting).toBe(true)
+    expect(moved.next.apiBaseUrl).toBe(`https://127.0.0.1:${port}/api/v1`)
+    const health = await waitFor(() => httpsGet(`${moved.next.apiBaseUrl}/health`))
+    expect(health.status).toBe(200)
+    const view = await call('config.get', {})
+    expect(view).toMatchObject({ exposed: true, running: { host: '0.0.0.0', port, tls: true } })
+    expect(view.certificate?.altNames).not.toContain('0.0.0.0')
+  })
+
   it('refuses a certificate with a key that is not its own', async () => {
     server = await startServer()
     const dir = tempDir()

@@ -29,7 +29,8 @@ export async function selfSignedTls(dataDir: string, host: string, options: { re
             { type: 2 as const, value: 'localhost' },
             { type: 2 as const, value: hostname() },
             { type: 7 as const, ip: '127.0.0.1' },
-            ...(isIp && host !== '0.0.0.0' && host !== '::' ? [{ type: 7 as const, ip: host }] : [{ type: 2 as const, value: host }]),
+            // 0.0.0.0 and :: are bind-everywhere addresses, not names a client connects to.
+            ...(host === '0.0.0.0' || host === '::' ? [] : isIp ? [{ type: 7 as const, ip: host }] : [{ type: 2 as const, value: host }]),
             ...(options.extraHosts ?? []).map((name) => (/^[\d.]+$|:/.test(name) ? { type: 7 as const, ip: name } : { type: 2 as const, value: name })),
           ],
         },

@@ -12,6 +12,18 @@ import { DomainError } from '../errors'
 
 export const DEFAULT_SERVER_CONFIG: ServerConfig = { host: DEFAULT_HOST, port: DEFAULT_PORT, tls: { mode: 'off', certFile: null, keyFile: null } }
 
+/** A configuration's own rules (SPEC §7), before any file or port is looked at. */
+export function checkServerConfig(candidate: unknown): ServerConfig {
+  const config = ServerConfig.parse(candidate)
+  if (config.tls.mode === 'files' && (config.tls.certFile === null || config.tls.keyFile === null))
+    throw new DomainError('INVALID_INPUT', 'Choose both files: the certificate and its private key (PEM).')
+  if (config.tls.mode === 'off' && !isLoopbackHost(config.host))
+    throw new DomainError('INVALID_INPUT', `Serving plain HTTP on ${config.host} is refused: an address other than loopback needs TLS (self-signed or your own certificate).`, {
+      host: config.host,
+    })
+  return config
+}
+
 /** The settings row the server configuration is kept in (beside the operator settings, one JSON value). */
 const ROW = 'server'
 
@@ -38,13 +50,7 @@ export class ServerConfigStore {
   /** Checks and saves; returns the saved configuration and its certificate pair (loaded or made). */
   async set(changes: Partial<ServerConfig>, actor: Actor): Promise<{ config: ServerConfig; tls: TlsPair | undefined }> {
     const before = this.get()
-    const config = ServerConfig.parse({ ...before, ...changes })
-    if (config.tls.mode === 'files' && (config.tls.certFile === null || config.tls.keyFile === null))
-      throw new DomainError('INVALID_INPUT', 'Choose both files: the certificate and its private key (PEM).')
-    if (config.tls.mode === 'off' && !isLoopbackHost(config.host))
-      throw new DomainError('INVALID_INPUT', `Serving plain HTTP on ${config.host} is refused: an address other than loopback needs TLS (self-signed or your own certificate).`, {
-        host: config.host,
-      })
+    const config = checkServerConfig({ ...before, ...changes })
     const tls = await this.tlsOf(config)
     this.store.transaction(() => {
       const json = JSON.stringify(config)

@@ -1,12 +1,12 @@
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
-import { ServerConfig, type ServerConfigView } from '../../../src-shared/server-config'
+import type { ServerConfigView } from '../../../src-shared/server-config'
 import type { HandlerDeps, HandlersOf } from '../admin/handlers'
 import type { Core } from '../app'
 import { isLoopbackHost } from '../config'
 import { inspectBackup, RestoreRefusedError } from '../db/restore'
 import { DomainError } from '../errors'
-import type { BackupFolder, ServerConfigStore } from './server-config'
+import { checkServerConfig, type BackupFolder, type ServerConfigStore } from './server-config'
 
 /** What the config.* and backup.* methods need from a running server; absent in one-shot CLI commands. */
 export interface ServerHost {
@@ -48,10 +48,13 @@ export function serverHandlers(deps: HandlerDeps): HandlersOf<'config' | 'backup
     'config.set': async (input, { actor }) => {
       const server = host()
       const running = server.core.running()
-      const merged = ServerConfig.parse({ ...server.config.get(), ...input })
+      // What is not given stays as it runs now (flags may have overridden the saved address at start).
+      const base = { ...server.config.get(), host: running.host, port: running.port }
+      const merged = checkServerConfig({ ...base, ...input })
       const sameAddress = merged.host === running.host && (merged.port === running.port || merged.port === 0)
-      if (!sameAddress && merged.port !== 0) await assertFree(merged.host, merged.port)
-      const { config, tls } = await server.config.set(input, actor)
+      // The port it listens on now is freed before the move (and taken back if the move fails): only another port is probed.
+      if (!sameAddress && merged.port !== 0 && merged.port !== running.port) await assertFree(merged.host, merged.port)
+      const { config, tls } = await server.config.set({ host: merged.host, port: merged.port, tls: merged.tls }, actor)
       const moving = !sameAddress || (tls?.cert ?? null) !== (running.tls?.cert ?? null) || (tls?.key ?? null) !== (running.tls?.key ?? null)
       if (moving) {
         setTimeout(() => {
