@@ -1,6 +1,7 @@
-import { ActionIcon, Button, Center, Collapse, Group, Loader, Pagination, Table, Text, VisuallyHidden, type TableTdProps } from '@mantine/core'
+import { ActionIcon, Button, Center, Collapse, Group, Loader, Pagination, Table, Text, VisuallyHidden } from '@mantine/core'
 import { defaultRangeExtractor, useWindowVirtualizer, type Range } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react'
+import classes from './DataTable.module.css'
 import { ChevronDownIcon, ChevronRightIcon } from './icons'
 
 export interface Column<Row> {
@@ -15,7 +16,7 @@ export interface Column<Row> {
   /** Times and figures stay on one line. */
   nowrap?: boolean
   /** Text style for each body cell of the column, where the cell is plain text. */
-  cellProps?: Pick<TableTdProps, 'fw' | 'ff'>
+  cellProps?: { fw?: number; ff?: 'monospace' }
 }
 
 /** `data-*` attributes for a row: test ids and what a test or a style selects rows by. */
@@ -36,6 +37,12 @@ export interface DataTableProps<Row> {
   minWidth: number
   /** Tighter rows, for logs. */
   dense?: boolean
+  /**
+   * Columns keep the widths given (those without one share what is left) and cells cut their text
+   * rather than widen the table. A virtualized table is always laid out so, as the rows drawn change
+   * while it scrolls; a table that can grow that long looks the same before it does with this.
+   */
+  fixedLayout?: boolean
   /** Rows that open a detail under them, through a chevron button in a first column. */
   expand?: {
     detail: (row: Row) => ReactNode
@@ -106,8 +113,8 @@ function fromRowItself(event: MouseEvent<HTMLElement> | KeyboardEvent<HTMLElemen
  * below it every row is, so the browser's find-in-page and a screen reader's table navigation see them all.
  */
 export const VIRTUALIZE_ABOVE = 300
-/** Rows drawn beyond each edge of the window while virtualized. */
-const OVERSCAN = 6
+/** Rows drawn beyond each edge of the window while virtualized: enough for keyboard scrolling, few enough to lay out fast. */
+const OVERSCAN = 4
 /** How near the end of the rows (in pixels below the window) older rows are fetched. */
 const FETCH_AHEAD_PX = 2_500
 
@@ -140,22 +147,20 @@ function useGeometry(table: React.RefObject<HTMLTableElement | null>, head: Reac
   return geometry
 }
 
-const MONOSPACE = 'var(--mantine-font-family-monospace)'
-/** A column's text style as CSS, for body cells drawn as plain elements (many, while scrolling fast). */
-function cellStyle<Row>(column: Column<Row>): CSSProperties | undefined {
-  const { cellProps } = column
-  if (!column.align && !column.nowrap && !cellProps) return undefined
-  return {
-    ...(column.align && { textAlign: column.align }),
-    ...(column.nowrap && { whiteSpace: 'nowrap' }),
-    ...(cellProps?.fw !== undefined && { fontWeight: cellProps.fw as CSSProperties['fontWeight'] }),
-    ...(cellProps?.ff !== undefined && { fontFamily: cellProps.ff === 'monospace' ? MONOSPACE : String(cellProps.ff) }),
-  }
+/** A column's classes (and the rare style) for its body cells, drawn as plain elements. */
+function cellLook<Row>(column: Column<Row>): { className: string; style?: CSSProperties } {
+  const names = [Table.classes.td]
+  if (column.align === 'right') names.push(classes.right)
+  if (column.align === 'center') names.push(classes.center)
+  if (column.nowrap) names.push(classes.nowrap)
+  if (column.cellProps?.ff === 'monospace') names.push(classes.mono)
+  const fontWeight = column.cellProps?.fw as CSSProperties['fontWeight'] | undefined
+  return { className: names.join(' '), ...(fontWeight !== undefined && { style: { fontWeight } }) }
 }
 
 /** Declare the columns once; the table draws the header, the rows, the empty or loading row and the paging footer. */
 export function DataTable<Row>(props: DataTableProps<Row>) {
-  const { label, testId, columns, rows, rowKey, rowAttributes, loading, empty, minWidth, dense, expand, onRowActivate, older, paging, highlight } = props
+  const { label, testId, columns, rows, rowKey, rowAttributes, loading, empty, minWidth, dense, fixedLayout, expand, onRowActivate, older, paging, highlight } = props
   const [expanded, setExpanded] = useState<ReadonlySet<string | number>>(new Set())
   const span = columns.length + (expand ? 1 : 0)
 
@@ -274,7 +279,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
         <tr style={{ height }} />
       </tbody>
     )
-  const cellStyles = columns.map(cellStyle)
+  const cellLooks = columns.map(cellLook)
 
   return (
     <>
@@ -283,7 +288,7 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
           ref={tableRef}
           verticalSpacing={dense ? 6 : 'sm'}
           // Virtualized, the columns keep the widths of the header, not of whichever rows are drawn.
-          layout={virtual ? 'fixed' : undefined}
+          layout={virtual || fixedLayout ? 'fixed' : undefined}
           aria-label={label}
           aria-rowcount={virtual ? rows.length + 1 : undefined}
           data-testid={testId}
@@ -326,17 +331,14 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
             const key = rowKey(row)
             const open = expanded.has(key)
             const highlighted = highlight !== null && highlight !== undefined && key === highlight
-            const style: CSSProperties = {
-              // Stripes by the row's index, not its place among the rows drawn; none where details open under rows.
-              ...(!expand && index % 2 === 0 && { backgroundColor: 'var(--table-striped-color)' }),
-              ...(!expand && ({ '--tr-hover-bg': 'var(--table-hover-color)' } as CSSProperties)),
-              ...(highlighted && { backgroundColor: 'var(--mantine-primary-color-light)', outline: '2px solid var(--mantine-primary-color-filled)', outlineOffset: -2 }),
-              ...(onRowActivate && { cursor: 'pointer' }),
-            }
+            // Stripes by the row's index, not its place among the rows drawn; none where details open under rows.
+            const rowClass = [Table.classes.tr, classes.row, !expand && index % 2 === 0 && classes.stripe, highlighted && classes.highlighted, onRowActivate && classes.activatable]
+              .filter(Boolean)
+              .join(' ')
             return (
               <tbody key={key} data-index={index} ref={virtual && open ? virtualizer.measureElement : undefined}>
                 <tr
-                  className={Table.classes.tr}
+                  className={rowClass}
                   data-with-row-border
                   data-hover={!expand || undefined}
                   {...rowAttributes?.(row)}
@@ -344,7 +346,6 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                   aria-current={highlighted || undefined}
                   aria-rowindex={virtual ? index + 2 : undefined}
                   tabIndex={onRowActivate ? 0 : highlighted ? -1 : undefined}
-                  style={style}
                   onClick={onRowActivate ? (event: MouseEvent<HTMLElement>) => fromRowItself(event) && onRowActivate(row) : undefined}
                   onKeyDown={onRowActivate ? rowKeys(index) : undefined}
                   onFocus={() => (focusedIndex.current = index)}
@@ -365,14 +366,14 @@ export function DataTable<Row>(props: DataTableProps<Row>) {
                     </td>
                   )}
                   {columns.map((column, at) => (
-                    <td key={column.key} className={Table.classes.td} style={cellStyles[at]}>
+                    <td key={column.key} {...cellLooks[at]}>
                       {column.cell(row)}
                     </td>
                   ))}
                 </tr>
                 {expand && open && (
                   <tr className={Table.classes.tr} data-with-row-border>
-                    <td className={Table.classes.td} colSpan={span} style={{ paddingBlock: 0 }}>
+                    <td className={`${Table.classes.td} ${classes.detail}`} colSpan={span}>
                       <Collapse expanded>{expand.detail(row)}</Collapse>
                     </td>
                   </tr>

@@ -61,12 +61,23 @@ function ChangeDetail({ entry }: { entry: AuditEntry }) {
   )
 }
 
+// Widths: a long log is virtualized, and then laid out by its header (see DataTable's fixedLayout).
 const AUDIT_COLUMNS: Column<AuditEntry>[] = [
-  { key: 'time', header: 'Time', nowrap: true, cell: (entry) => <Text size="sm">{formatDateTime(entry.at)}</Text> },
-  { key: 'actor', header: 'Actor', cell: (entry) => <Text size="sm" ff="monospace">{entry.actor}</Text> },
+  { key: 'time', header: 'Time', width: 210, nowrap: true, cell: (entry) => <Text size="sm">{formatDateTime(entry.at)}</Text> },
+  {
+    key: 'actor',
+    header: 'Actor',
+    width: 250,
+    cell: (entry) => (
+      <Text size="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+        {entry.actor}
+      </Text>
+    ),
+  },
   {
     key: 'action',
     header: 'Action',
+    width: 200,
     cell: (entry) => (
       <Badge variant="light" color={actionColor(entry.action)} tt="none">
         {entry.action}
@@ -130,6 +141,7 @@ export function AuditPage() {
         label="Audit log"
         testId="audit-table"
         minWidth={760}
+        fixedLayout
         columns={AUDIT_COLUMNS}
         rows={entries}
         rowKey={(entry) => entry.id}

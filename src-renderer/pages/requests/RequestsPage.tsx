@@ -1,6 +1,6 @@
 import { Badge, Button, Code, Group, SegmentedControl, Select, Stack, Text, TextInput, Tooltip } from '@mantine/core'
 import { useDebouncedValue } from '@mantine/hooks'
-import { useEffect, useMemo, useState, type CSSProperties } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { DataTable, type Column } from '../../components/DataTable'
 import { EmptyState } from '../../components/EmptyState'
 import { formatDateTime, formatLatency, formatTimeOfDay } from '../../components/format'
@@ -9,6 +9,7 @@ import { useLoadOnArrival } from '../../components/useLoadOnArrival'
 import { hrefFor } from '../../router'
 import { useAdmin, type RequestRow, type StatusClass } from '../../store'
 import { injectedLabel } from '../keys/faults'
+import classes from './RequestsPage.module.css'
 
 const STATUS_CLASSES = [
   { value: 'all', label: 'All' },
@@ -26,15 +27,10 @@ export function statusColor(status: number): string {
   return 'teal'
 }
 
-// Plain elements with styles made once: a fast scroll through the log draws dozens of rows a frame.
-const MONO: CSSProperties = { fontFamily: 'var(--mantine-font-family-monospace)' }
-const MONO_XS: CSSProperties = { ...MONO, fontSize: 'var(--mantine-font-size-xs)' }
-const MONO_XS_DIMMED: CSSProperties = { ...MONO_XS, color: 'var(--mantine-color-dimmed)' }
-const DIMMED: CSSProperties = { color: 'var(--mantine-color-dimmed)' }
-/** One line per row, cut with an ellipsis (the whole text in the title): every row of the log is one row tall. */
-const ONE_LINE: CSSProperties = { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', minWidth: 0 }
-const CELL_LINE: CSSProperties = { display: 'flex', alignItems: 'center', gap: 6, minWidth: 0 }
+const PILL_COLOR: Record<string, string> = { teal: classes.teal, blue: classes.blue, yellow: classes.yellow, orange: classes.orange, red: classes.red }
+const statusPill = (status: number) => `${classes.pill} ${PILL_COLOR[statusColor(status)]}`
 
+/** Plain elements with classes: a fast scroll through the log draws dozens of rows a frame. */
 function requestColumns(keyName: (id: string | null) => string | null): Column<RequestRow>[] {
   return [
     {
@@ -42,26 +38,19 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
       header: 'Time',
       width: 96,
       nowrap: true,
-      cell: (row) => (
-        <span style={MONO} title={formatDateTime(row.at)}>
-          {formatTimeOfDay(row.at)}
-        </span>
-      ),
+      cellProps: { ff: 'monospace' },
+      cell: (row) => <span title={formatDateTime(row.at)}>{formatTimeOfDay(row.at)}</span>,
     },
     { key: 'method', header: 'Method', width: 76, cellProps: { ff: 'monospace', fw: 600 }, cell: (row) => row.method },
     {
       key: 'path',
       header: 'Path',
       cell: (row) => (
-        <div style={CELL_LINE}>
-          <span style={{ ...MONO, ...ONE_LINE }} title={row.path}>
+        <div className={classes.line}>
+          <span className={`${classes.mono} ${classes.oneLine}`} title={row.path}>
             {row.path}
           </span>
-          {row.source === 'playground' && (
-            <Badge size="xs" variant="outline" style={{ flexShrink: 0 }}>
-              playground
-            </Badge>
-          )}
+          {row.source === 'playground' && <span className={`${classes.pill} ${classes.playground}`}>playground</span>}
           {row.fault && (
             <Tooltip label="The key’s fault injection shaped this answer on purpose" withArrow>
               <Badge size="sm" color="orange" variant="filled" tt="none" miw="max-content" tabIndex={0} data-testid="request-fault">
@@ -77,12 +66,10 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
       header: 'Status',
       width: 170,
       cell: (row) => (
-        <div style={CELL_LINE}>
-          <Badge color={statusColor(row.status)} variant="light" miw="max-content">
-            {row.status}
-          </Badge>
+        <div className={classes.line}>
+          <span className={statusPill(row.status)}>{row.status}</span>
           {row.errorCode && (
-            <span style={{ ...MONO_XS_DIMMED, ...ONE_LINE }} title={row.errorCode}>
+            <span className={`${classes.monoXs} ${classes.dimmed} ${classes.oneLine}`} title={row.errorCode}>
               {row.errorCode}
             </span>
           )}
@@ -93,14 +80,14 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
     {
       key: 'tokens',
       header: 'Tokens',
-      width: 150,
+      width: 140,
       align: 'right',
       nowrap: true,
       cell: (row) =>
         row.tokensIn === null && row.tokensOut === null ? (
-          <span style={DIMMED}>—</span>
+          <span className={classes.dimmed}>—</span>
         ) : (
-          <span style={MONO_XS} title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
+          <span className={classes.monoXs} title="Prompt tokens in, answer tokens out" data-testid="request-tokens">
             {row.tokensIn?.toLocaleString() ?? '—'} in · {row.tokensOut?.toLocaleString() ?? '—'} out
           </span>
         ),
@@ -111,14 +98,16 @@ function requestColumns(keyName: (id: string | null) => string | null): Column<R
       width: 130,
       cell: (row) => {
         const name = keyName(row.keyId)
-        return (
-          <div style={{ ...ONE_LINE, ...(name ? undefined : DIMMED) }} title={name ?? undefined}>
-            {name ?? 'none'}
+        return name ? (
+          <div className={classes.oneLine} title={name}>
+            {name}
           </div>
+        ) : (
+          <span className={classes.dimmed}>none</span>
         )
       },
     },
-    { key: 'id', header: 'Request ID', width: 226, cell: (row) => <span style={MONO_XS_DIMMED}>{row.id}</span> },
+    { key: 'id', header: 'Request ID', width: 214, cell: (row) => <span className={`${classes.monoXs} ${classes.dimmed}`}>{row.id}</span> },
   ]
 }
 
@@ -205,6 +194,7 @@ export function RequestsPage() {
         testId="requests-table"
         minWidth={980}
         dense
+        fixedLayout
         columns={columns}
         rows={rows}
         rowKey={(row) => row.id}
