@@ -37,6 +37,8 @@ interface Ran {
   code: number | null
   stdout: string
   stderr: string
+  /** How long before the program ended its first `data:` line was printed (0 when none was). */
+  firstDataAheadMs: number
 }
 
 function run(command: string, args: string[], input: string | null, env: Record<string, string>): Promise<Ran> {
@@ -44,16 +46,24 @@ function run(command: string, args: string[], input: string | null, env: Record<
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    let firstDataAt: number | null = null
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk
+      if (firstDataAt === null && stdout.includes('data:')) firstDataAt = performance.now()
+    })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.on('error', reject)
-    child.on('close', (code) => resolve({ code, stdout, stderr }))
+    child.on('close', (code) => resolve({ code, stdout, stderr, firstDataAheadMs: firstDataAt === null ? 0 : performance.now() - firstDataAt }))
     child.stdin.end(input ?? '')
   })
 }
 
 /** Runs a snippet the way a developer would after copying it, the key in the environment. */
 async function runSnippet(language: SnippetLanguage, text: string, key = secret): Promise<string> {
+  return (await runSnippetFully(language, text, key)).stdout
+}
+
+async function runSnippetFully(language: SnippetLanguage, text: string, key = secret): Promise<Ran> {
   const env = { CLAWHQ_API_KEY: key }
   let ran: Ran
   if (language === 'curl') ran = await run('bash', ['-c', text], null, env)
@@ -70,7 +80,7 @@ async function runSnippet(language: SnippetLanguage, text: string, key = secret)
   }
   expect(ran.stderr, `${language} wrote to stderr:\n${text}`).toBe('')
   expect(ran.code, `${language} failed:\n${text}`).toBe(0)
-  return ran.stdout
+  return ran
 }
 
 const body = (exchange: Exchange) => JSON.parse(exchange.response!.body) as Record<string, unknown>
@@ -103,7 +113,7 @@ beforeAll(async () => {
   const scripted = (slug: string, defaultReply: string, chunkChars: number, chunkDelayMs: number) =>
     server.core.services.agents.create({ slug, name: slug, description: '', provider: 'scripted', scripted: { rules: [], defaultReply, chunkChars, chunkDelayMs } }, 'cli')
   scripted('echo-bot', 'You said: {message}', 8, 0)
-  scripted('slow-bot', 'one two three four five six seven eight nine ten', 4, 30)
+  scripted('slow-bot', 'one two three four five six seven eight nine ten eleven twelve', 4, 100)
 })
 afterAll(() => server?.close())
 
@@ -135,15 +145,17 @@ describe('POST chat', () => {
     await expectSameJson(exchange)
   })
 
-  it('streamed: every program prints the same data: lines, closed by [DONE]', async () => {
+  it('streamed: every program prints the same data: lines, closed by [DONE], each as it arrives', async () => {
     const exchange = await playground({ method: 'POST', path: '/api/v1/chat', body: JSON.stringify({ message: 'hi', agent: 'slow-bot', stream: true }) })
     expect(exchange.response).toMatchObject({ status: 200, stream: true })
     const expected = dataLines(exchange.response!.body)
-    expect(expected.length).toBeGreaterThan(5)
+    expect(expected.length).toBeGreaterThan(10)
     expect(expected.at(-1)).toBe('data: [DONE]')
     for (const language of ['curl', 'python', 'javascript'] as const) {
-      const printed = await runSnippet(language, snippetFor(language, exchange.request))
-      expect(dataLines(printed), language).toEqual(expected)
+      const ran = await runSnippetFully(language, snippetFor(language, exchange.request))
+      expect(dataLines(ran.stdout), language).toEqual(expected)
+      // 12 chunks 100 ms apart: the first line was out long before the last (nothing buffered the stream).
+      expect(ran.firstDataAheadMs, language).toBeGreaterThan(600)
     }
   })
 })
