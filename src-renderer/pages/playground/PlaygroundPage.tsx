@@ -148,6 +148,8 @@ export function PlaygroundPage() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Enter' || !(event.ctrlKey || event.metaKey) || event.defaultPrevented) return
+      // Not from a dialog (the history's Clear confirmation) laid over the page.
+      if (event.target instanceof Element && event.target.closest('[role="dialog"]')) return
       event.preventDefault()
       sendRef.current()
     }
