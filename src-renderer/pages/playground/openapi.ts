@@ -124,7 +124,7 @@ export function operationsOf(doc: Record<string, unknown> | null): Operation[] {
         pathParams: parameters.filter((p) => p.in === 'path'),
         queryParams: parameters.filter((p) => p.in === 'query'),
         body: json ? { schema: resolve(json.schema), required: isObject(raw.requestBody) && raw.requestBody.required === true } : null,
-        secured: Array.isArray(raw.security) ? raw.security.length > 0 : isObject(doc.security) || Array.isArray(doc.security),
+        secured: Array.isArray(raw.security) ? raw.security.length > 0 : Array.isArray(doc.security) && doc.security.length > 0,
       })
     }
   }
