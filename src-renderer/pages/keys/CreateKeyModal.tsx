@@ -30,7 +30,6 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
   const tiers = useAdmin((s) => s.tiers)
   const createKey = useAdmin((s) => s.createKey)
   const reportError = useAdmin((s) => s.reportError)
-  const reportSuccess = useAdmin((s) => s.reportSuccess)
 
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<string[]>([...DEFAULT_SCOPES])
@@ -76,7 +75,6 @@ export function CreateKeyModal({ opened, onClose, onCreated }: Props) {
         spendingLimits: limits.perPurchase || limits.perDay ? limitsInput(limits) : undefined,
       })
       reset()
-      reportSuccess('New key ready', `“${created.key.name}” is accepted from its first request. Copy its secret now: it is shown once.`)
       onCreated(created)
     } catch (error) {
       setFailure(error instanceof Error ? error.message : String(error))

@@ -21,7 +21,6 @@ interface Props {
 export function RollKeyModal({ target, onClose, onRolled }: Props) {
   const rollKey = useAdmin((s) => s.rollKey)
   const reportError = useAdmin((s) => s.reportError)
-  const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [grace, setGrace] = useState('0')
   const [busy, setBusy] = useState(false)
 
@@ -30,12 +29,6 @@ export function RollKeyModal({ target, onClose, onRolled }: Props) {
     setBusy(true)
     try {
       const rolled = await rollKey(target.id, Number(grace))
-      reportSuccess(
-        'Key rolled',
-        Number(grace) === 0
-          ? `The old secret of “${target.name}” is refused from now on. Copy the new one: it is shown once.`
-          : `The old secret of “${target.name}” works for ${formatSeconds(Number(grace))} more. Copy the new one: it is shown once.`,
-      )
       setGrace('0')
       onRolled(rolled)
     } catch (error) {

@@ -95,7 +95,6 @@ function EndpointForm({ endpoint, onClose, onCreated }: { endpoint: WebhookEndpo
           ...(draft.secret && { secret: draft.secret }),
           ...(draft.description.trim() && { description: draft.description.trim() }),
         })
-        reportSuccess('Endpoint added', `${created.endpoint.url} receives its events from now on.`)
         onCreated(created)
       }
     } catch (error) {

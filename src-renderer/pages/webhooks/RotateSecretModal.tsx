@@ -16,7 +16,6 @@ interface Props {
 export function RotateSecretModal({ target, onClose, onRotated }: Props) {
   const rotateWebhookSecret = useAdmin((s) => s.rotateWebhookSecret)
   const reportError = useAdmin((s) => s.reportError)
-  const reportSuccess = useAdmin((s) => s.reportSuccess)
   const [overlap, setOverlap] = useState(String(DEFAULT_ROTATION_OVERLAP))
   const [busy, setBusy] = useState(false)
 
@@ -30,10 +29,6 @@ export function RotateSecretModal({ target, onClose, onRotated }: Props) {
     setBusy(true)
     try {
       const rotated = await rotateWebhookSecret(target.id, Number(overlap))
-      reportSuccess(
-        'Signing secret rotated',
-        Number(overlap) === 0 ? `Deliveries to ${target.url} are signed with the new secret only.` : `The previous secret signs too for ${overlapLabel(Number(overlap))}.`,
-      )
       setOverlap(String(DEFAULT_ROTATION_OVERLAP))
       onRotated(rotated)
     } catch (error) {
