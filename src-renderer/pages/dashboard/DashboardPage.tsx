@@ -43,6 +43,29 @@ function Figure({ value, label, testId, color }: { value: number; label: string;
   )
 }
 
+/** Where the API answers, to copy into an SDK or a `curl`. */
+function ApiBaseUrl({ url }: { url: string }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Text size="sm" c="dimmed">
+        API base URL
+      </Text>
+      <Code fz="sm" data-testid="dashboard-api-url">
+        {url}
+      </Code>
+      <CopyButton value={url} timeout={2000}>
+        {({ copied, copy }) => (
+          <Tooltip label={copied ? 'Copied' : 'Copy the API base URL'} withArrow>
+            <ActionIcon variant={copied ? 'filled' : 'default'} color={copied ? 'teal' : undefined} onClick={copy} aria-label={copied ? 'API base URL copied' : 'Copy the API base URL'} data-testid="copy-api-url">
+              {copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
+            </ActionIcon>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
+  )
+}
+
 function ServerCard({ status, now }: { status: ServerStatus | null; now: number }) {
   if (!status)
     return (
@@ -63,25 +86,11 @@ function ServerCard({ status, now }: { status: ServerStatus | null; now: number 
             {status.mode}
           </Badge>
         </Group>
-        <Text size="xs" c="dimmed">
-          API base URL
-        </Text>
-        <Group gap={4} wrap="nowrap">
-          <Code fz="xs" style={{ wordBreak: 'break-all' }} data-testid="dashboard-api-url">
-            {status.apiBaseUrl}
-          </Code>
-          <CopyButton value={status.apiBaseUrl} timeout={2000}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? 'Copied' : 'Copy the API base URL'} withArrow>
-                <ActionIcon variant={copied ? 'filled' : 'subtle'} color={copied ? 'teal' : 'gray'} onClick={copy} aria-label={copied ? 'API base URL copied' : 'Copy the API base URL'} data-testid="copy-api-url">
-                  {copied ? <CheckIcon size={16} /> : <CopyIcon size={16} />}
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </CopyButton>
-        </Group>
         <Text size="xs" c="dimmed" title={formatDateTime(status.startedAt)}>
           Up since {formatRelative(status.startedAt, now)} · version {status.version}
+        </Text>
+        <Text size="xs" c="dimmed" style={{ wordBreak: 'break-all' }}>
+          Data in {status.dataDir}
         </Text>
         <Text size="xs" c={logTrouble ? 'red' : 'dimmed'} data-testid="dashboard-request-log-health">
           {log.failing
@@ -227,6 +236,7 @@ export function DashboardPage() {
             The server at a glance. Press <Kbd size="xs">{paletteShortcut()}</Kbd> to jump to any page, key or action.
           </>
         }
+        actions={status && <ApiBaseUrl url={status.apiBaseUrl} />}
       />
       <SimpleGrid cols={{ base: 1, sm: 2, lg: 4 }}>
         <ServerCard status={status} now={now} />
