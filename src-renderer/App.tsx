@@ -1,13 +1,11 @@
-import { MantineProvider } from '@mantine/core'
+import { Center, Loader, MantineProvider } from '@mantine/core'
 import { Notifications } from '@mantine/notifications'
-import { useEffect, useState } from 'react'
+import { lazy, Suspense, useEffect, useState } from 'react'
 import type { Connection } from './api'
 import { Layout } from './components/Layout'
 import { NoAccessScreen } from './components/NoAccessScreen'
 import { showNotice } from './components/notify'
-import { AnalyticsPage } from './pages/analytics/AnalyticsPage'
 import { DashboardPage } from './pages/dashboard/DashboardPage'
-import { PlaygroundPage } from './pages/playground/PlaygroundPage'
 import { AgentsPage } from './pages/agents/AgentsPage'
 import { AuditPage } from './pages/audit/AuditPage'
 import { InboxPage } from './pages/inbox/InboxPage'
@@ -21,7 +19,12 @@ import { useRoute, type Route } from './router'
 import { AdminStoreContext, createAdminStore, useAdmin, type AdminStore, type ColorScheme } from './store'
 import { theme } from './theme'
 
-const PAGES: Record<Route, () => React.JSX.Element> = {
+// The pages with heavy libraries load when first opened: the Playground (highlight.js) and Analytics
+// (recharts) would otherwise be half of the first page's download.
+const PlaygroundPage = lazy(() => import('./pages/playground/PlaygroundPage').then((m) => ({ default: m.PlaygroundPage })))
+const AnalyticsPage = lazy(() => import('./pages/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })))
+
+const PAGES: Record<Route, React.ComponentType> = {
   dashboard: DashboardPage,
   playground: PlaygroundPage,
   analytics: AnalyticsPage,
@@ -49,7 +52,15 @@ function Admin() {
   const Page = PAGES[route]
   return (
     <Layout route={route}>
-      <Page />
+      <Suspense
+        fallback={
+          <Center h={200}>
+            <Loader aria-label="Loading the page" />
+          </Center>
+        }
+      >
+        <Page />
+      </Suspense>
     </Layout>
   )
 }
