@@ -115,7 +115,6 @@ export function LatencyChart({ usage }: { usage: AnalyticsUsage }) {
         connectNulls={false}
         withDots={usage.buckets.filter((bucket) => bucket.requests > 0).length < 3}
         withLegend
-        unit=" ms"
         valueFormatter={(value) => formatMs(value)}
         series={[
           { name: 'p50', label: 'p50', color: colors.p50 },
