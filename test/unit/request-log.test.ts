@@ -46,7 +46,16 @@ describe('RequestLog', () => {
     expect(rows[0].seq).toBeGreaterThan(rows[1].seq)
     // The live event names each row by the seq it was stored under.
     expect(announced.sort((a, b) => a.seq - b.seq)).toEqual(rows.map(({ seq, id }) => ({ seq, id })).sort((a, b) => a.seq - b.seq))
-    const usage = services.store.all(services.store.db.selectFrom('usage_minute').selectAll().orderBy('key_id').orderBy('minute'))
+    const usage = services.store.all(
+      services.store.db
+        .selectFrom('usage_minute')
+        .select(['key_id', 'minute', 'requests', 'errors', 'limited', 'latency_sum_ms', 'latency_max_ms', 'tokens_in', 'tokens_out'])
+        .orderBy('key_id')
+        .orderBy('minute'),
+    )
+    // Each rollup row's latency histogram (analytics) counts every one of its requests once.
+    const histograms = services.store.sqlite.prepare(`select requests, ${Array.from({ length: 44 }, (_, i) => `h${i}`).join(' + ')} as counted from usage_minute`).all() as Array<{ requests: number; counted: number }>
+    for (const row of histograms) expect(row.counted).toBe(row.requests)
     expect(usage).toEqual([
       { key_id: '', minute: T0 / 60_000, requests: 1, errors: 1, limited: 0, latency_sum_ms: 2, latency_max_ms: 2, tokens_in: 0, tokens_out: 0 },
       { key_id: key.id, minute: T0 / 60_000, requests: 2, errors: 1, limited: 1, latency_sum_ms: 4, latency_max_ms: 3, tokens_in: 0, tokens_out: 0 },
